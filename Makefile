@@ -1,0 +1,44 @@
+# Two commands matter: `make demo` and `make test`. Both set up everything they need (Debian
+# packages, .venv, the project installed editable) and are safe to run again.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: all system venv demo test lint unit bench dist clean
+
+all: test
+
+system:
+	@bash tools/system-deps.sh
+
+$(STAMP): pyproject.toml constraints.txt | system
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,build]'
+	@touch $(STAMP)
+
+venv: system $(STAMP)
+
+demo: venv
+	$(BIN)/kiosk run --demo
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: venv lint
+	$(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python -m bench
+
+dist: venv
+	$(BIN)/pyinstaller --noconfirm --clean kiosk.spec
+
+clean:
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache
