@@ -1,0 +1,139 @@
+"""The seams into the session: card and check callbacks become events; agency display info."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from adapters.base import AgencyResult, AgencyStatus, ResultSource
+from cardreader.types import Address, CardData, Gender, PersonName
+from kiosk.agency_info import AgencyInfo, any_agency_on_loopback
+from kiosk.config import validate_config
+from kiosk.session_events import (
+    AgencyAnswered,
+    CardInserted,
+    CardRemoved,
+    CheckFinished,
+    CidRead,
+    IdentityRead,
+    PhotoRead,
+    ReadersChanged,
+    ReaderServiceChanged,
+    ReadFailed,
+    SessionEvent,
+)
+from kiosk.session_feed import CardFeed, CheckFeed, ReadFeed
+
+CID = "1101700203450"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Shaped like the card reader's `CardError`."""
+
+    kind: str
+    message_th: str = "ข้อความ"
+    message_en: str = "message"
+
+
+def a_card(photo: bytes | None) -> CardData:
+    name = PersonName("", "A", "", "B")
+    address = Address("", "", "", "", "", "", "", "")
+    return CardData(
+        CID, b"", name, name, date(1960, 1, 1), 1960, Gender.UNKNOWN, "", None, None, True,
+        address, photo, None,
+    )  # fmt: skip
+
+
+def test_card_monitor_callbacks_become_events() -> None:
+    posted: list[SessionEvent] = []
+    feed = CardFeed(posted.append)
+    feed.readers_changed(["r0", "r1"])
+    feed.card_inserted("r0", b"\x3b", already_present=True)
+    feed.card_removed("r0")
+    feed.service_state(Problem("pcscd_down"))
+    feed.service_state(Problem("no_reader"))  # the reader list says that; no service event
+    feed.service_state(None)
+    assert posted == [
+        ReadersChanged(("r0", "r1")),
+        CardInserted("r0", already_present=True),
+        CardRemoved("r0"),
+        ReaderServiceChanged(up=False),
+        ReaderServiceChanged(up=True),
+    ]
+
+
+def test_read_progress_becomes_events_of_its_session() -> None:
+    posted: list[SessionEvent] = []
+    feed = ReadFeed(posted.append, token=7)
+    with_photo, without_photo = a_card(b"jpeg"), a_card(None)
+    feed.cid_read(CID)
+    feed.identity_read(without_photo)
+    feed.photo_read(b"jpeg")
+    feed.read_done(with_photo)
+    feed.read_done(without_photo)  # nothing new: no event
+    feed.read_failed(Problem("not_thai_id", "ไม่ใช่บัตรประชาชน", "Not a Thai ID card"))
+    assert posted == [
+        CidRead(7, CID),
+        IdentityRead(7, without_photo),
+        PhotoRead(7, b"jpeg"),
+        PhotoRead(7, b"jpeg"),
+        ReadFailed(7, "not_thai_id", "ไม่ใช่บัตรประชาชน", "Not a Thai ID card"),
+    ]
+
+
+def test_check_answers_from_worker_threads_become_events_of_its_session() -> None:
+    posted: list[SessionEvent] = []
+    lock = threading.Lock()
+
+    def post(event: SessionEvent) -> None:
+        with lock:
+            posted.append(event)
+
+    feed = CheckFeed(post, token=3)
+    results = [AgencyResult(agency, AgencyStatus.OK, ResultSource.LIVE, None) for agency in "abcd"]
+    threads = [threading.Thread(target=feed.on_result, args=(r,)) for r in results]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=5)
+    feed.on_done()
+    assert sorted(posted[:-1], key=lambda e: e.result.agency) == [  # type: ignore[union-attr]
+        AgencyAnswered(3, r) for r in results
+    ]
+    assert posted[-1] == CheckFinished(3)
+
+
+def test_agency_info_from_an_adapter_shape() -> None:
+    @dataclass
+    class Adapter:
+        id: str = "nhso"
+        name_th: str = "สปสช."
+        name_en: str = "NHSO"
+        hotline: str = "1330"
+        web: str = "https://www.nhso.go.th"
+
+    info = AgencyInfo.of(Adapter())
+    assert info == AgencyInfo("nhso", "สปสช.", "NHSO", "1330", "https://www.nhso.go.th")
+    assert info.name("th") == "สปสช."
+    assert info.name("en") == "NHSO"
+
+
+def test_demo_banner_flag_follows_loopback_base_urls() -> None:
+    real = validate_config({"agencies": {"nhso": {"base_url": "https://api.nhso.go.th"}}})
+    assert not any_agency_on_loopback(real.agencies)
+    for host in ("127.0.0.1:8600", "localhost", "[::1]:80"):
+        demo = validate_config(
+            {
+                "agencies": {
+                    "nhso": {"base_url": "https://a.go.th"},
+                    "sso": {"base_url": f"http://{host}"},
+                }
+            }
+        )
+        assert any_agency_on_loopback(demo.agencies), host
+    disabled = validate_config(
+        {"agencies": {"enabled": ["nhso"], "sso": {"base_url": "http://127.0.0.1:1"}}}
+    )
+    assert not any_agency_on_loopback(disabled.agencies)
