@@ -1,0 +1,292 @@
+"""The GDX gateway (DGA's Government Data Exchange) and the adapter shape its agencies share.
+
+Token: `GET {gdx}/ws/auth/validate?ConsumerSecret=..&AgentID=..` with header `Consumer-Key`
+answers `{"Result": "<token>"}`; the token lives 60 minutes idle. Data calls carry `Consumer-Key`
+and `Token`; a 401 means the token expired: revalidate once, retry once. One `GdxGateway` (one
+token) serves all six GDX agencies built together; each agency has its own HTTP session.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import Field
+
+from adapters.answer import (
+    AgencyAnswer,
+    bangkok_now,
+    from_call_error,
+    is_not_found,
+    live_result,
+    parse_answer,
+)
+from adapters.base import (
+    AgencyAdapter,
+    AgencyResult,
+    AgencyStatus,
+    CitizenIdentity,
+    Entitlement,
+    FailureReason,
+    HealthProbe,
+)
+from adapters.deadline import Deadline
+from adapters.factory import AdapterContext, AdapterFactory, AdapterOptions, AdapterSettings
+from adapters.transport import AgencyCallError, AgencyTransport, HttpCall, HttpReply, probe_endpoint
+
+# Verify with the agency (DGA) before deployment: the production host of the GDX gateway.
+DEFAULT_BASE_URL = "https://api.egov.go.th"
+VALIDATE_PATH = "/ws/auth/validate"
+TOKEN_IDLE_S = 60 * 60.0  # GDX drops a token after 60 minutes without use
+TOKEN_MARGIN_S = 60.0  # revalidate a little early rather than have a call refused
+
+# Reads an agency's 200 body into entitlements (raises AgencyCallError(BAD_ANSWER)).
+AnswerReader = Callable[[bytes, date], tuple[Entitlement, ...]]
+
+
+def validate_call(
+    base_url: str, consumer_key: str, consumer_secret: str, agent_id: str
+) -> HttpCall:
+    """The token request."""
+    return HttpCall(
+        method="GET",
+        url=base_url + VALIDATE_PATH,
+        purpose="GDX token",
+        params={"ConsumerSecret": consumer_secret, "AgentID": agent_id},
+        headers={"Consumer-Key": consumer_key, "Accept": "application/json"},
+    )
+
+
+def data_call(
+    base_url: str, path: str, cid: str, *, consumer_key: str, token: str, purpose: str
+) -> HttpCall:
+    """One agency's request for one citizen."""
+    return HttpCall(
+        method="GET",
+        url=base_url + path,
+        purpose=purpose,
+        params={"CitizenID": cid},
+        headers={"Consumer-Key": consumer_key, "Token": token, "Accept": "application/json"},
+    )
+
+
+def probe_call(base_url: str, path: str, purpose: str) -> HttpCall:
+    """A request with no citizen and no token: any answer below 500 shows the service is up."""
+    return HttpCall(method="GET", url=base_url + path, purpose=purpose)
+
+
+class ValidateAnswer(AgencyAnswer):
+    """The token answer."""
+
+    result: str = Field(alias="Result", min_length=1)
+
+
+class GdxGateway:
+    """The GDX token, shared by the agencies behind the gateway; thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        consumer_key: str,
+        consumer_secret: str,
+        agent_id: str,
+        transport: AgencyTransport,
+        clock: Callable[[], float] = time.monotonic,
+        idle_s: float = TOKEN_IDLE_S,
+    ) -> None:
+        self.base_url = base_url
+        self.consumer_key = consumer_key
+        self._consumer_secret = consumer_secret
+        self._agent_id = agent_id
+        self._transport = transport
+        self._clock = clock
+        self._idle_s = idle_s
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._last_used = 0.0
+
+    def token(self, deadline: Deadline) -> str:
+        """A token that GDX should still accept, validated anew if idle too long."""
+        if not self._lock.acquire(timeout=deadline.remaining()):
+            raise AgencyCallError(FailureReason.TIMEOUT, "GDX token: no answer in time")
+        try:
+            fresh_until = self._last_used + self._idle_s - TOKEN_MARGIN_S
+            if self._token is not None and self._clock() < fresh_until:
+                return self._token
+            self._token = None
+            return self._validate(deadline)
+        finally:
+            self._lock.release()
+
+    def touch(self, token: str) -> None:
+        """GDX accepted `token`: its idle time starts again."""
+        with self._lock:
+            if self._token == token:
+                self._last_used = self._clock()
+
+    def invalidate(self, token: str) -> None:
+        """Drop `token` after a 401, unless another agency already replaced it."""
+        with self._lock:
+            if self._token == token:
+                self._token = None
+
+    def _validate(self, deadline: Deadline) -> str:
+        call = validate_call(
+            self.base_url, self.consumer_key, self._consumer_secret, self._agent_id
+        )
+        reply = self._transport.send(call, deadline)
+        if reply.status in (400, 401, 403):
+            raise AgencyCallError(FailureReason.AUTH, "GDX token: consumer key or secret refused")
+        if reply.status != 200:
+            raise AgencyCallError(
+                FailureReason.BAD_ANSWER, f"GDX token: unexpected status {reply.status}"
+            )
+        self._token = parse_answer(ValidateAnswer, reply.body, "GDX token").result
+        self._last_used = self._clock()
+        return self._token
+
+    def close(self) -> None:
+        """Close the token session."""
+        self._transport.close()
+
+
+@dataclass(frozen=True, slots=True)
+class GdxService:
+    """One agency behind GDX: who it is, its path, and how its answer reads."""
+
+    id: str
+    name_th: str
+    name_en: str
+    path: str
+    read: AnswerReader
+    web: str  # the agency's public home page
+    hotline: str = ""
+
+
+class GdxAdapter(AgencyAdapter):
+    """An agency reached through the GDX gateway."""
+
+    def __init__(
+        self,
+        service: GdxService,
+        *,
+        gateway: GdxGateway,
+        transport: AgencyTransport,
+        base_url: str | None = None,
+        hotline: str | None = None,
+        web: str | None = None,
+        today: Callable[[], date] = lambda: bangkok_now().date(),
+    ) -> None:
+        self.service = service
+        self.id = service.id
+        self.name_th = service.name_th
+        self.name_en = service.name_en
+        self.hotline = service.hotline if hotline is None else hotline
+        self.web = service.web if web is None else web
+        self.base_url = base_url or gateway.base_url
+        self._gateway = gateway
+        self._transport = transport
+        self._today = today
+        self._purpose = f"GDX {service.id}"
+
+    def check(self, identity: CitizenIdentity, deadline: Deadline) -> AgencyResult:
+        """Ask the agency about one citizen; every failure is a result, never an exception."""
+        try:
+            return self._interpret(self._fetch(identity.cid, deadline))
+        except AgencyCallError as exc:
+            return from_call_error(self.id, exc)
+
+    def _send(self, cid: str, token: str, deadline: Deadline) -> HttpReply:
+        call = data_call(
+            self.base_url,
+            self.service.path,
+            cid,
+            consumer_key=self._gateway.consumer_key,
+            token=token,
+            purpose=self._purpose,
+        )
+        reply = self._transport.send(call, deadline)
+        if reply.status != 401:
+            self._gateway.touch(token)
+        return reply
+
+    def _fetch(self, cid: str, deadline: Deadline) -> HttpReply:
+        token = self._gateway.token(deadline)
+        reply = self._send(cid, token, deadline)
+        if reply.status != 401:
+            return reply
+        self._gateway.invalidate(token)
+        reply = self._send(cid, self._gateway.token(deadline), deadline)
+        if reply.status == 401:
+            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: token refused twice")
+        return reply
+
+    def _interpret(self, reply: HttpReply) -> AgencyResult:
+        if is_not_found(reply.status, reply.body):
+            return live_result(self.id, AgencyStatus.NOT_FOUND, message="no record")
+        if reply.status == 403:
+            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: access refused")
+        if reply.status != 200:
+            raise AgencyCallError(
+                FailureReason.BAD_ANSWER, f"{self._purpose}: unexpected status {reply.status}"
+            )
+        entitlements = self.service.read(reply.body, self._today())
+        message = "" if entitlements else "no entitlement on record"
+        return live_result(self.id, AgencyStatus.OK, entitlements, message=message)
+
+    def probe(self, deadline: Deadline) -> HealthProbe:
+        """Whether the agency's path answers at all (no citizen, no token)."""
+        call = probe_call(self.base_url, self.service.path, f"{self._purpose} probe")
+        return probe_endpoint(self._transport, call, deadline)
+
+    def close(self) -> None:
+        """Close this agency's HTTP session (the shared gateway closes with its context)."""
+        self._transport.close()
+
+
+class GdxOptions(AdapterOptions):
+    """`[agencies.gdx]` credentials, shared by every GDX agency."""
+
+    consumer_key: str = Field(min_length=1)
+    consumer_secret: str = Field(min_length=1)
+    agent_id: str = Field(min_length=1)
+
+
+class NoOptions(AdapterOptions):
+    """A GDX agency's own table takes only the common keys."""
+
+
+def gdx_factory(service: GdxService) -> AdapterFactory:
+    """The entry-point factory for `service`."""
+
+    def create(settings: AdapterSettings, context: AdapterContext) -> GdxAdapter:
+        settings.options(NoOptions)
+        credentials = settings.options(GdxOptions, table="gdx")
+        own = settings.table()
+        base_url = own.base_url or settings.table("gdx").base_url or DEFAULT_BASE_URL
+
+        def make_gateway() -> GdxGateway:
+            return GdxGateway(
+                base_url=base_url,
+                consumer_key=credentials.consumer_key,
+                consumer_secret=credentials.consumer_secret,
+                agent_id=credentials.agent_id,
+                transport=AgencyTransport(ca_bundle=settings.ca_bundle, proxy=settings.proxy),
+            )
+
+        gateway = context.shared(("gdx", base_url, credentials), make_gateway)
+        return GdxAdapter(
+            service,
+            gateway=gateway,
+            transport=AgencyTransport(ca_bundle=settings.ca_bundle, proxy=settings.proxy),
+            base_url=base_url,
+            hotline=own.hotline,
+            web=own.web,
+        )
+
+    create.__doc__ = f"Entry point `{service.id}`: the adapter from `[agencies.gdx]`."
+    return create
