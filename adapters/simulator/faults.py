@@ -1,0 +1,160 @@
+"""Faults the simulator injects, per agency or for all: `TARGET=KIND[:VALUE][@TIMES]`.
+
+Targets: an agency id (its own paths; `nhso` covers NHSO's token path too), `gdx` (the whole
+gateway: the token path and the six GDX agencies' paths), or `all`.
+
+Kinds:
+- `latency:MS`     wait MS milliseconds before answering (adds up with other latencies)
+- `status:CODE`    answer CODE with `{"error": "injected"}`
+- `malformed`      answer 200 with a body that is not JSON
+- `hang`           never answer (until the simulator stops)
+- `reset`          reset the connection (TCP RST) without answering
+- `expired_token`  treat the token of a data call as expired: 401
+
+`@TIMES` limits a fault to the next TIMES matching requests (`sso=status:503@1`: one 5xx, then
+normal answers); without it a fault stays until cleared.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+KINDS = ("latency", "status", "malformed", "hang", "reset", "expired_token")
+_VALUED = {"latency", "status"}
+AGENCY_TARGETS = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
+TARGETS = (*AGENCY_TARGETS, "gdx", "all")
+
+
+class FaultError(ValueError):
+    """A fault that cannot be understood."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """One injected fault."""
+
+    target: str
+    kind: str
+    value: int | None = None  # milliseconds for latency, the status code for status
+    times: int | None = None  # None: until cleared
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise FaultError(f"unknown target '{self.target}' (one of {', '.join(TARGETS)})")
+        if self.kind not in KINDS:
+            raise FaultError(f"unknown fault '{self.kind}' (one of {', '.join(KINDS)})")
+        if self.kind in _VALUED and self.value is None:
+            raise FaultError(f"fault '{self.kind}' needs a value, e.g. {self.kind}:200")
+        if self.kind == "status" and not (200 <= (self.value or 0) <= 599):
+            raise FaultError("a status fault needs an HTTP status code (200-599)")
+        if self.kind == "latency" and (self.value or 0) < 0:
+            raise FaultError("latency cannot be negative")
+        if self.times is not None and self.times < 1:
+            raise FaultError("@TIMES must be at least 1")
+
+    def to_json(self) -> dict[str, Any]:
+        """As the control endpoint shows it."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> Fault:
+        """From the control endpoint's JSON: `{"spec": "..."}` or the fields themselves."""
+        if not isinstance(data, dict):
+            raise FaultError("a fault is an object")
+        if "spec" in data:
+            return parse_fault(str(data["spec"]))
+        try:
+            return cls(
+                target=str(data["target"]),
+                kind=str(data["kind"]),
+                value=_int_or_none(data.get("value")),
+                times=_int_or_none(data.get("times")),
+            )
+        except KeyError as exc:
+            raise FaultError(f"a fault needs '{exc.args[0]}'") from None
+
+
+def _int_or_none(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise FaultError("fault values are whole numbers")
+    try:
+        return int(value)
+    except ValueError:
+        raise FaultError("fault values are whole numbers") from None
+
+
+def parse_fault(spec: str) -> Fault:
+    """`TARGET=KIND[:VALUE][@TIMES]` as a `Fault`."""
+    target, sep, rest = spec.strip().partition("=")
+    if not sep or not rest:
+        raise FaultError(f"'{spec}': expected TARGET=KIND[:VALUE][@TIMES]")
+    rest, at, times = rest.partition("@")
+    kind, colon, value = rest.partition(":")
+    return Fault(
+        target=target.strip(),
+        kind=kind.strip(),
+        value=_int_or_none(value.strip()) if colon else None,
+        times=_int_or_none(times.strip()) if at else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FaultPlan:
+    """What to do to one request: wait `latency_s`, then the action (None: answer normally)."""
+
+    latency_s: float = 0.0
+    action: Fault | None = None
+
+
+class FaultBoard:
+    """The faults in force; thread-safe, shared by the simulator's request threads."""
+
+    def __init__(self, faults: tuple[Fault, ...] = ()) -> None:
+        self._lock = threading.Lock()
+        self._faults: list[Fault] = list(faults)
+
+    def add(self, fault: Fault) -> None:
+        """Put a fault in force."""
+        with self._lock:
+            self._faults.append(fault)
+
+    def clear(self, target: str | None = None) -> None:
+        """Lift every fault, or those of one target."""
+        with self._lock:
+            self._faults = [f for f in self._faults if target is not None and f.target != target]
+
+    def list(self) -> list[Fault]:
+        """The faults in force."""
+        with self._lock:
+            return list(self._faults)
+
+    def plan(self, targets: frozenset[str], *, has_token: bool) -> FaultPlan:
+        """The faults that apply to a request matching `targets`, using up limited ones.
+
+        Latencies add up; the first other fault is the action. `expired_token` applies only to
+        a data call that carries a token.
+        """
+        with self._lock:
+            latency_ms = 0
+            action: Fault | None = None
+            kept: list[Fault] = []
+            for fault in self._faults:
+                used = False
+                if fault.target in targets:
+                    if fault.kind == "latency":
+                        latency_ms += fault.value or 0
+                        used = True
+                    elif action is None and (fault.kind != "expired_token" or has_token):
+                        action = fault
+                        used = True
+                if used and fault.times is not None:
+                    if fault.times > 1:
+                        kept.append(replace(fault, times=fault.times - 1))
+                    continue
+                kept.append(fault)
+            self._faults = kept
+            return FaultPlan(latency_s=latency_ms / 1000.0, action=action)
