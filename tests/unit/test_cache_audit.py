@@ -1,0 +1,93 @@
+"""The audit log: JSON lines with kiosk id, time, event, actor and the keyed HMAC of the CID."""
+
+from __future__ import annotations
+
+import json
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from kiosk.audit import AuditLog
+from offline_cache import CacheSecret
+from tests.fixtures.cache import CITIZENS, ManualClock
+
+
+def test_lines_carry_the_citizens_hmac_never_the_cid(
+    tmp_path: Path, cache_secret: CacheSecret, cache_clock: ManualClock
+) -> None:
+    audit = AuditLog(
+        tmp_path / "data" / "audit.log", "ubon-bigc-01", cache_secret, clock=cache_clock
+    )
+
+    assert audit.record("check", actor="cli:root", cid=CITIZENS[0], detail={"agencies": 7})
+    cache_clock.advance(minutes=1)
+    assert audit.record("consent.declined", actor="kiosk", cid=CITIZENS[0])
+    assert audit.record("maintenance.entered", actor="technician")
+
+    text = audit.path.read_text(encoding="utf-8")
+    assert CITIZENS[0] not in text
+    first, second, third = (json.loads(line) for line in text.splitlines())
+    assert first == {
+        "time": "2026-11-24T03:00:00+00:00",
+        "kiosk": "ubon-bigc-01",
+        "event": "check",
+        "actor": "cli:root",
+        "citizen": cache_secret.citizen_ref(CITIZENS[0]),
+        "detail": {"agencies": 7},
+    }
+    assert second["citizen"] == first["citizen"]  # one citizen's lines link up
+    assert second["time"] == "2026-11-24T03:01:00+00:00"
+    assert third["citizen"] is None
+    assert stat.S_IMODE(audit.path.stat().st_mode) == 0o600
+
+
+def test_the_same_citizen_is_unlinkable_under_another_kiosks_key(
+    tmp_path: Path, cache_clock: ManualClock
+) -> None:
+    refs = []
+    for n in range(2):
+        audit = AuditLog(tmp_path / f"{n}.log", "k", CacheSecret.generate(), clock=cache_clock)
+        audit.record("check", actor="kiosk", cid=CITIZENS[0])
+        refs.append(json.loads(audit.path.read_text())["citizen"])
+    assert refs[0] != refs[1]
+
+
+def test_existing_lines_are_kept_and_concurrent_writers_never_interleave(
+    tmp_path: Path, cache_secret: CacheSecret
+) -> None:
+    path = tmp_path / "audit.log"
+    path.write_text('{"event":"earlier"}\n')
+    audit = AuditLog(path, "k", cache_secret)
+
+    def write(n: int) -> None:
+        for i in range(100):
+            assert audit.record("check", actor=f"thread-{n}", detail={"i": i, "pad": "x" * 500})
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    lines = path.read_text().splitlines()
+    assert lines[0] == '{"event":"earlier"}'
+    assert len(lines) == 401
+    assert all(json.loads(line)["event"] == "check" for line in lines[1:])
+
+
+def test_an_unwritable_log_fails_softly(tmp_path: Path, cache_secret: CacheSecret) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    audit = AuditLog(blocker / "audit.log", "k", cache_secret)
+    assert audit.record("check", actor="kiosk") is False
+
+
+@pytest.mark.parametrize(("event", "actor"), [("Check!", "kiosk"), ("check", ""), ("", "k")])
+def test_malformed_event_or_actor_is_refused(
+    tmp_path: Path, cache_secret: CacheSecret, event: str, actor: str
+) -> None:
+    audit = AuditLog(tmp_path / "audit.log", "k", cache_secret)
+    with pytest.raises(ValueError, match="audit"):
+        audit.record(event, actor=actor)
+    assert not audit.path.exists()
