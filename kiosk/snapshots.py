@@ -27,7 +27,9 @@ def cache_path(config: KioskConfig) -> Path:
     return config.kiosk.data_dir / CACHE_FILE
 
 
-def open_snapshot_store(config: KioskConfig, *, clock: Clock = utc_now) -> SnapshotStore:
+def open_snapshot_store(
+    config: KioskConfig, *, clock: Clock = utc_now, purge_on_open: bool = True
+) -> SnapshotStore:
     """The store of this kiosk, its key file created on first use.
 
     Raises `offline_cache.KeyFileError` when the key file exists but cannot be used.
@@ -39,7 +41,11 @@ def open_snapshot_store(config: KioskConfig, *, clock: Clock = utc_now) -> Snaps
         )
     secret = load_or_create_secret(key_file)
     return SnapshotStore(
-        cache_path(config), secret, clock=clock, retention_days=config.cache.retention_days
+        cache_path(config),
+        secret,
+        clock=clock,
+        retention_days=config.cache.retention_days,
+        purge_on_open=purge_on_open,
     )
 
 

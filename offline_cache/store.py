@@ -72,7 +72,8 @@ class SnapshotStore:
     """Snapshots of agency answers per (citizen, agency), sealed, in an SQLite file.
 
     `db_path` and its folder are created on first use. Expired snapshots (older than
-    `retention_days`) are purged at open and never returned; call `purge_expired` daily.
+    `retention_days`) are never returned, and purged at open (unless `purge_on_open` is False,
+    for tools that report on the file as it is); call `purge_expired` daily.
     """
 
     def __init__(
@@ -85,6 +86,7 @@ class SnapshotStore:
         busy_timeout_s: float = 2.0,
         reopen_after_s: float = 5.0,
         monotonic: Callable[[], float] = time.monotonic,
+        purge_on_open: bool = True,
     ) -> None:
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
@@ -105,7 +107,8 @@ class SnapshotStore:
         self._logged_fault: StoreFault | None = None
         with self._gate.exclusive():
             self._reopen()
-        self.purge_expired()
+        if purge_on_open:
+            self.purge_expired()
 
     def __repr__(self) -> str:
         return f"SnapshotStore({self._path})"

@@ -75,7 +75,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def _open_store(args: argparse.Namespace) -> SnapshotStore:
     config = load_config(args.config)
     try:
-        return open_snapshot_store(config)
+        # Report and purge the file as it is: the commands count what they find and delete.
+        return open_snapshot_store(config, purge_on_open=False)
     except KeyFileError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
 
