@@ -146,13 +146,14 @@ def test_full_disk_fails_writes_softly_and_reads_keep_working(
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["written"] > 0  # it did write until the limit
-    assert report["failed"] == 3
+    assert report["failed"] >= 3
     assert report["health"]["state"] == "degraded"
     assert report["health"]["cause"] in {"disk_full", "io_error"}
-    assert report["health"]["write_failures"] == 3
+    assert report["health"]["write_failures"] == report["failed"]
     assert report["read_back"] == sorted(AGENCIES)
     assert "Traceback" not in done.stderr
-    assert done.stderr.count("write failed") == 1  # logged once, not once per answer
+    # Logged once per run of failures, not once per answer.
+    assert done.stderr.count("write failed") == report["episodes"] < report["failed"]
     # The file survived intact and is not moved aside when opened again without the limit.
     with SnapshotStore(cache_db, secret) as store:
         assert sorted(store.get_all(CID)) == sorted(AGENCIES)
