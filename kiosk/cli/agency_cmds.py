@@ -1,10 +1,173 @@
-"""Commands of this group; see DESIGN.md "Command line"."""
+"""`kiosk check CID [--json] [--config FILE]` and `kiosk agency-sim`.
+
+Neither command imports Qt (a test proves it for `check`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
 from typing import Any
+
+from adapters.base import AgencyAdapter, AgencyResult, CitizenIdentity, Entitlement
+from cardreader.cid import InvalidCidError, mask_cid, validate_cid
+from kiosk.agencies import build_agencies
+from kiosk.check import AgencyCheck, CheckOutcome
+from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
+from kiosk.config import load_config
+
+DEFAULT_SIM_PORT = 8780
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add this group's commands to `sub`."""
+    check = sub.add_parser(
+        "check",
+        help="ask every enabled agency about one citizen",
+        description="Ask every enabled agency about one citizen and print what each answered.",
+    )
+    check.add_argument("cid", metavar="CID", help="the citizen's 13-digit ID (dashes allowed)")
+    check.add_argument("--json", action="store_true", help="print the JSON document")
+    check.add_argument("--config", metavar="FILE", help="config file (default: KIOSK_CONFIG)")
+    check.set_defaults(func=cmd_check)
+
+    sim = sub.add_parser(
+        "agency-sim",
+        help="serve the agency simulator on loopback",
+        description="Serve the agencies' wire contract on loopback from a JSON data set.",
+    )
+    sim.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
+    sim.add_argument(
+        "--port", type=int, default=DEFAULT_SIM_PORT, help="0 picks a free port and prints it"
+    )
+    sim.add_argument("--data", metavar="FILE", type=Path, help="citizens JSON (default: shipped)")
+    sim.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="TARGET=KIND[:VALUE][@TIMES]",
+        help="inject a fault, e.g. sso=hang, nhso=latency:300, all=status:503@1 (repeatable)",
+    )
+    sim.set_defaults(func=cmd_agency_sim)
+
+
+# --- kiosk check -------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate the CID, ask every enabled agency, print the answer."""
+    try:
+        cid = validate_cid(args.cid)
+    except InvalidCidError as exc:
+        raise CliError(f"invalid citizen ID: {exc}", EXIT_USAGE) from None
+    config = load_config(args.config)
+    with build_agencies(config) as agencies:
+        check = AgencyCheck(agencies.adapters, timeout_s=config.agencies.timeout_s)
+        outcome = check.run(CitizenIdentity(cid))
+        if args.json:
+            text = json.dumps(outcome_json(outcome, cid, agencies.adapters), ensure_ascii=False)
+        else:
+            text = outcome_text(outcome, cid, agencies.adapters)
+    print(text, flush=True)
+    return EXIT_OK
+
+
+def outcome_json(
+    outcome: CheckOutcome, cid: str, adapters: tuple[AgencyAdapter, ...]
+) -> dict[str, Any]:
+    """The `kiosk check --json` document (DESIGN.md)."""
+    by_id = {a.id: a for a in adapters}
+    return {
+        "checked_at": outcome.checked_at.isoformat(),
+        "cid_masked": mask_cid(cid),
+        "network": outcome.network.value,
+        "agencies": [
+            r.to_json(name_th=by_id[r.agency].name_th, name_en=by_id[r.agency].name_en)
+            for r in outcome.results
+        ],
+    }
+
+
+def outcome_text(outcome: CheckOutcome, cid: str, adapters: tuple[AgencyAdapter, ...]) -> str:
+    """A readable table: one block per agency, one line per entitlement."""
+    by_id = {a.id: a for a in adapters}
+    lines = [
+        f"Citizen {mask_cid(cid)} checked {outcome.checked_at.isoformat()} "
+        f"(network {outcome.network.value}, {outcome.elapsed_s:.2f} s)",
+        "",
+    ]
+    for result in outcome.results:
+        lines.append(f"{by_id[result.agency].name_en} [{result.agency}]: {_status_text(result)}")
+        lines.extend(f"    {_entitlement_text(e)}" for e in result.entitlements)
+    return "\n".join(lines)
+
+
+def _status_text(result: AgencyResult) -> str:
+    words = f"{result.status.value} ({result.source.value})"
+    if result.as_of is not None and result.source.value != "live":
+        words += f" as of {result.as_of.isoformat()}"
+    if result.message:
+        words += f" - {result.message}"
+    return words
+
+
+def _entitlement_text(ent: Entitlement) -> str:
+    text = f"{ent.code}: {ent.title_en} [{ent.status.value}]"
+    if ent.amount_thb is not None:
+        text += f" {ent.amount_thb:,.2f} THB" + (f" {ent.period}" if ent.period else "")
+    if ent.valid_until is not None:
+        text += f" until {ent.valid_until.isoformat()}"
+    return text
+
+
+# --- kiosk agency-sim --------------------------------------------------------------------------
+
+
+def cmd_agency_sim(args: argparse.Namespace) -> int:
+    """Serve until interrupted (Ctrl-C or SIGTERM), then stop cleanly."""
+    from adapters.simulator import (
+        AgencySimulator,
+        Dataset,
+        DatasetError,
+        FaultError,
+        parse_fault,
+    )
+
+    try:
+        faults = [parse_fault(spec) for spec in args.fault]
+        dataset = Dataset.load(args.data) if args.data else Dataset.default()
+    except (FaultError, DatasetError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if not 0 <= args.port <= 65535:
+        raise CliError("--port must be between 0 and 65535", EXIT_USAGE)
+    sim = AgencySimulator(dataset, host=args.host, port=args.port, faults=faults)
+    try:
+        sim.start()
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {args.host}:{args.port} ({exc.strerror})", EXIT_USAGE
+        ) from None
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    previous = signal.signal(signal.SIGTERM, on_signal)
+    try:
+        print(f"agency-sim listening on {sim.url}", flush=True)
+        while not done.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        sim.stop()
+        print("agency-sim stopped", file=sys.stderr, flush=True)
+    return EXIT_OK
