@@ -170,3 +170,29 @@ def test_a_file_replaced_underneath_is_reopened_not_written_through_a_stale_hand
         assert store.put(CID, "cgd", sample_payload("cgd"), cache_clock())
     with SnapshotStore(cache_db, cache_secret, clock=cache_clock) as store:
         assert sorted(store.get_all(CID)) == ["cgd", "sso"]
+
+
+def test_damage_found_while_running_moves_the_file_aside_and_the_next_write_lands(
+    cache_db: Path, cache_secret: CacheSecret, cache_clock: ManualClock
+) -> None:
+    store = SnapshotStore(cache_db, cache_secret, clock=cache_clock)
+    try:
+        cids = [f"{2000000000000 + n:013d}" for n in range(100)]
+        assert store.put_many(
+            SnapshotEntry(cid, agency, sample_payload(agency), cache_clock())
+            for cid in cids
+            for agency in AGENCIES
+        )
+        # Another process checkpoints the WAL into the file, then the disk damages it in place.
+        with sqlite3.connect(cache_db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        _corrupt_pages(cache_db)
+
+        assert store.get_all(cids[50]) == {}  # the read fails softly...
+        [moved] = _moved(cache_db)  # ...and the damaged file is moved aside at once
+        assert moved.endswith(".damaged")
+        assert store.health().read_failures == 1
+        _assert_serving_fresh(store, cache_clock)
+    finally:
+        store.close()
