@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from kiosk.config import KioskConfig
 from offline_cache import CacheSecret, Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -80,3 +81,8 @@ class AuditLog:
             log.warning("audit log %s: short write (disk full?)", self._path)
             return False
         return True
+
+
+def open_audit_log(config: KioskConfig, secret: CacheSecret, *, clock: Clock = utc_now) -> AuditLog:
+    """This kiosk's audit log, `data_dir/audit.log`, keyed like its cache."""
+    return AuditLog(config.kiosk.data_dir / AUDIT_FILE, config.kiosk.id, secret, clock=clock)

@@ -13,7 +13,14 @@ from typing import Any
 
 from adapters.base import AgencyResult, AgencyStatus, Entitlement, FailureReason, ResultSource
 from kiosk.config import KioskConfig
-from offline_cache import Clock, Snapshot, SnapshotStore, load_or_create_secret, utc_now
+from offline_cache import (
+    CacheSecret,
+    Clock,
+    Snapshot,
+    SnapshotStore,
+    load_or_create_secret,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,22 +34,26 @@ def cache_path(config: KioskConfig) -> Path:
     return config.kiosk.data_dir / CACHE_FILE
 
 
-def open_snapshot_store(
-    config: KioskConfig, *, clock: Clock = utc_now, purge_on_open: bool = True
-) -> SnapshotStore:
-    """The store of this kiosk, its key file created on first use.
-
-    Raises `offline_cache.KeyFileError` when the key file exists but cannot be used.
-    """
+def load_cache_secret(config: KioskConfig) -> CacheSecret:
+    """The kiosk's secret from `kiosk.key_file`, created on first use (the cache and the audit
+    log share it). Raises `offline_cache.KeyFileError` when the file cannot be used."""
     key_file = config.kiosk.key_file
     if _is_inside(key_file, config.kiosk.data_dir):
-        log.warning(
-            "kiosk.key_file is inside kiosk.data_dir: a copy of the data folder carries its key"
-        )
-    secret = load_or_create_secret(key_file)
+        log.warning("kiosk.key_file is inside kiosk.data_dir: a copied data folder carries its key")
+    return load_or_create_secret(key_file)
+
+
+def open_snapshot_store(
+    config: KioskConfig,
+    *,
+    secret: CacheSecret | None = None,
+    clock: Clock = utc_now,
+    purge_on_open: bool = True,
+) -> SnapshotStore:
+    """The store of this kiosk (`secret` defaults to `load_cache_secret(config)`)."""
     return SnapshotStore(
         cache_path(config),
-        secret,
+        secret if secret is not None else load_cache_secret(config),
         clock=clock,
         retention_days=config.cache.retention_days,
         purge_on_open=purge_on_open,

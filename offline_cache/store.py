@@ -397,8 +397,10 @@ class SnapshotStore:
                 now=self._clock,
             )
         except DatabaseUnavailableError as exc:
+            previous = self._health.report()
             self._health.unavailable(exc.fault)
-            log.warning("offline cache unavailable (%s); answers will not be cached", exc)
+            if previous.cause is not exc.fault:  # once per cause, not on every retry
+                log.warning("offline cache unavailable (%s); answers will not be cached", exc)
             return
         for moved in db.moved_aside:
             self._health.moved_aside(moved.name)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditLog
+from kiosk.audit import AuditLog, open_audit_log
+from kiosk.config import validate_config
+from kiosk.snapshots import load_cache_secret
 from offline_cache import CacheSecret
 from tests.fixtures.cache import CITIZENS, ManualClock
 
@@ -91,3 +93,25 @@ def test_malformed_event_or_actor_is_refused(
     with pytest.raises(ValueError, match="audit"):
         audit.record(event, actor=actor)
     assert not audit.path.exists()
+
+
+def test_the_kiosks_audit_log_and_cache_share_the_key_file(tmp_path: Path) -> None:
+    config = validate_config(
+        {
+            "kiosk": {
+                "id": "ubon-bigc-01",
+                "data_dir": str(tmp_path / "data"),
+                "key_file": str(tmp_path / "etc" / "cache.key"),
+            }
+        }
+    )
+    secret = load_cache_secret(config)
+    audit = open_audit_log(config, secret)
+    assert audit.path == tmp_path / "data" / "audit.log"
+    assert audit.record("check", actor="cli:root", cid=CITIZENS[0])
+
+    # A later process loads the same key file: its HMAC of the CID matches the line's.
+    again = load_cache_secret(config)
+    line = json.loads(audit.path.read_text())
+    assert line["citizen"] == again.citizen_ref(CITIZENS[0])
+    assert line["kiosk"] == "ubon-bigc-01"
