@@ -15,9 +15,11 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import json
+import logging
 import secrets
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -30,6 +32,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from adapters.simulator.dataset import Dataset
 from adapters.simulator.faults import Fault, FaultBoard, FaultError, FaultPlan
+
+log = logging.getLogger(__name__)
 
 # The credentials the simulator accepts (invented; they open nothing real).
 NHSO_REFRESH_TOKEN = "sim-nhso-refresh-token"  # noqa: S105 - a fixed test credential
@@ -113,6 +117,13 @@ class _Server(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (reset, closed mid-answer) is normal here; say nothing."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return
+        log.error("agency-sim: request failed", exc_info=error)
 
 
 class _Handler(BaseHTTPRequestHandler):
