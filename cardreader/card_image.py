@@ -24,7 +24,7 @@ SW_NO_PENDING = b"\x69\x85"
 SW_INS_UNKNOWN = b"\x6d\x00"
 SW_CLA_UNKNOWN = b"\x6e\x00"
 
-_FCI = bytes.fromhex("6F 08 84 06 00 00 00 00 00 00".replace(" ", ""))
+_FCI = bytes.fromhex("6F 08 84 06 00 00 00 00 00 00")
 _LASER_ANSWER_LENGTH = 0x10
 
 
@@ -45,9 +45,14 @@ def _sw(sw1: int, sw2: int) -> bytes:
 class CardApplets:
     """Answers command APDUs the way a Thai ID card does, from a `CardImage`."""
 
-    def __init__(self, image: CardImage, max_read: int | None = None) -> None:
+    def __init__(
+        self, image: CardImage, max_read: int | None = None, *, forgets_selection: bool = False
+    ) -> None:
+        """`max_read`: longest READ BINARY answered (else `6C xx`); `forgets_selection`: a
+        failed SELECT deselects the current applet (cards that stray from ISO 7816-4)."""
         self._image = image
         self._max_read = max_read
+        self._forgets_selection = forgets_selection
         self._gr_p2 = apdu.get_response_p2(image.atr)
         self._applets: dict[bytes, bytes] = {}
         if image.main is not None:
@@ -87,7 +92,9 @@ class CardApplets:
         if len(aid) != command[4]:
             return SW_WRONG_LENGTH
         if aid not in self._applets:
-            return SW_FILE_NOT_FOUND  # the current selection stays, per ISO 7816-4
+            if self._forgets_selection:
+                self._selected = None
+            return SW_FILE_NOT_FOUND  # otherwise the current selection stays (ISO 7816-4)
         self._selected = aid
         self._pending = _FCI
         return _sw(0x61, len(_FCI))
