@@ -156,6 +156,11 @@ class AgencyTransport:
             raise AgencyCallError(
                 FailureReason.TIMEOUT, f"{call.purpose}: no answer in time"
             ) from None
+        except requests.exceptions.SSLError:
+            # A certificate that fails verification will fail again: no retry.
+            raise AgencyCallError(
+                FailureReason.UNREACHABLE, f"{call.purpose}: TLS verification failed"
+            ) from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             if deadline.expired:
                 raise AgencyCallError(

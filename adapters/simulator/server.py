@@ -18,6 +18,7 @@ import json
 import logging
 import secrets
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -141,6 +142,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.server.connections_lock:
             self.server.connections.add(self.connection)
+        if isinstance(self.connection, ssl.SSLSocket):
+            try:
+                self.connection.do_handshake()
+            except OSError:
+                with self.server.connections_lock:
+                    self.server.connections.discard(self.connection)
+                raise
 
     def finish(self) -> None:
         with self.server.connections_lock:
@@ -379,8 +387,10 @@ class AgencySimulator:
         host: str = "127.0.0.1",
         port: int = 0,
         faults: Iterable[Fault] = (),
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.dataset = dataset or Dataset.default()
+        self._tls = tls  # serve https with this server context (tests of CA verification)
         self.faults = FaultBoard(tuple(faults))
         self.tokens = _Tokens()
         self.stopping = threading.Event()
@@ -397,13 +407,19 @@ class AgencySimulator:
         if self._server is None:
             raise RuntimeError("the simulator is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        scheme = "https" if self._tls is not None else "http"
+        return f"{scheme}://{host!s}:{port}"
 
     def start(self) -> AgencySimulator:
         """Bind and serve in a background thread (loopback addresses only)."""
         if not _is_loopback(self._host):
             raise ValueError("the agency simulator serves on loopback addresses only")
         self._server = _Server((self._host, self._port), self)
+        if self._tls is not None:
+            # The handshake runs in the handler's thread, not in the accepting loop.
+            self._server.socket = self._tls.wrap_socket(
+                self._server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="agency-sim"
         )

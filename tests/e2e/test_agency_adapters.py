@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from ipaddress import IPv4Address
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from adapters.base import (
     AgencyResult,
@@ -416,3 +424,60 @@ def test_probes_reach_each_agencys_endpoint_without_a_citizen(
     assert set(stats) == {"nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer"}
     agency_sim.faults.add(parse_fault("sso=status:503"))
     assert not next(a for a in sim_agencies if a.id == "sso").probe(Deadline.after(2)).ok
+
+
+# --- TLS -----------------------------------------------------------------------------------------
+
+
+def self_signed_loopback_cert(tmp_path: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by itself, and its key, as PEM files."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "agency-sim test CA")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(IPv4Address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "sim.pem", tmp_path / "sim.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_tls_is_verified_against_the_configured_ca_bundle(
+    start_agency_sim: Callable[..., AgencySimulator], tmp_path: Path
+) -> None:
+    cert, key = self_signed_loopback_cert(tmp_path)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    sim = start_agency_sim(tls=context)
+    assert sim.url.startswith("https://127.0.0.1:")
+    data = sim_config_data(sim, tmp_path / "data")
+    with build_agencies(validate_config(data)) as agencies:
+        refused = ask(agencies, "nhso", DEMO)
+    assert (refused.status, refused.reason) == (
+        AgencyStatus.UNAVAILABLE,
+        FailureReason.UNREACHABLE,
+    )
+    assert refused.message == "NHSO token: TLS verification failed"
+    assert sim.stats() == {}  # the handshake failed: no request reached the agency
+    data["agencies"]["ca_bundle"] = str(cert)
+    with build_agencies(validate_config(data)) as agencies:
+        assert ask(agencies, "nhso", DEMO).status is AgencyStatus.OK
+        assert ask(agencies, "sso", DEMO).status is AgencyStatus.OK
