@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters.base import AgencyResult, CitizenIdentity
+from adapters.breaker import CircuitBreaker
 from adapters.deadline import Deadline
 from adapters.simulator import AgencySimulator, parse_fault
 from kiosk.agencies import AgencySet, build_agencies
@@ -89,11 +90,17 @@ def sequential(agencies: AgencySet, rounds: int) -> tuple[list[float], dict[str,
     return totals, each
 
 
-def hanging(agencies: AgencySet, sim: AgencySimulator, runs: int) -> list[float]:
-    """With one agency never answering, how long the check takes (its deadline: 1 s)."""
+def hanging(agencies: AgencySet, sim: AgencySimulator, runs: int, *, breaker: bool) -> list[float]:
+    """With one agency never answering, how long the check takes (its deadline: 1 s).
+
+    Without the breaker every run waits for the deadline; with it (the kiosk's default), the
+    third timeout opens it and later checks skip the agency at once.
+    """
     sim.faults.clear(HANGING)
     sim.faults.add(parse_fault(f"{HANGING}=hang"))
-    check = AgencyCheck(agencies.adapters, timeout_s=HANG_DEADLINE_S)
+    threshold = 3 if breaker else 1_000_000
+    breakers = {a.id: CircuitBreaker(threshold=threshold) for a in agencies}
+    check = AgencyCheck(agencies.adapters, timeout_s=HANG_DEADLINE_S, breakers=breakers)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -113,11 +120,13 @@ def run(checks: int, rounds: int, hang_runs: int) -> dict[str, object]:
             parallel(check, 3)  # warm-up: tokens and pooled connections
             seq_totals, per_agency = sequential(agencies, rounds)
             firsts, alls = parallel(check, checks)
-            hangs = hanging(agencies, sim, hang_runs)
+            hangs = hanging(agencies, sim, hang_runs, breaker=False)
+            skips = hanging(agencies, sim, hang_runs, breaker=True)
 
     own = {agency: statistics.median(t) * 1000 for agency, t in per_agency.items()}
     limit_ms, fastest_ms = max(own.values()), min(own.values())
-    first, every, seq, hang = _stats(firsts), _stats(alls), _stats(seq_totals), _stats(hangs)
+    first, every, seq = _stats(firsts), _stats(alls), _stats(seq_totals)
+    hang, skip = _stats(hangs), _stats(skips)
     all_goal = 1.1 * limit_ms + 20
     first_goal = fastest_ms + 20
     hang_goal = HANG_DEADLINE_S * 1000 + 50
@@ -129,12 +138,13 @@ def run(checks: int, rounds: int, hang_runs: int) -> dict[str, object]:
     print(f"limit (slowest agency) {limit_ms:.1f} ms; fastest {fastest_ms:.1f} ms")
     print(f"sum of latencies {sum(own.values()):.1f} ms")
     print()
-    print(f"{'measure':34} {'median':>9} {'p95':>9} {'max':>9}  runs")
+    print(f"{'measure (ms)':34} {'median':>9} {'p95':>9} {'max':>9}  runs")
     rows = [
         ("parallel check: first result", first, checks),
         ("parallel check: all results", every, checks),
         ("sequential: all results (a)", seq, rounds),
         (f"one agency hanging, deadline {HANG_DEADLINE_S:g} s", hang, hang_runs),
+        ("same, breaker on (opens after 3)", skip, hang_runs),
     ]
     for name, figures, n in rows:
         print(
@@ -172,6 +182,7 @@ def run(checks: int, rounds: int, hang_runs: int) -> dict[str, object]:
         "all_ms": every,
         "sequential_ms": seq,
         "hang_ms": hang,
+        "hang_with_breaker_ms": skip,
         "goals": verdicts,
     }
 
