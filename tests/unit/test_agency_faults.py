@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -120,11 +121,31 @@ def test_the_shipped_data_set_covers_every_case_with_valid_cids() -> None:
     assert pensioners
 
 
+PROFILES = Path(cardreader.__file__).parent / "profiles"
+
+
 def test_the_data_set_has_every_virtual_card_profiles_citizen() -> None:
-    readme = Path(cardreader.__file__).parent / "profiles" / "README.md"
-    profile_cids = set(re.findall(r"^\| `\w+\.json` \| (\d{13}) \|", readme.read_text(), re.M))
-    assert len(profile_cids) >= 8
-    assert profile_cids <= set(Dataset.default().cids())
+    readme = (PROFILES / "README.md").read_text()
+    listed = set(re.findall(r"^\| `\w+\.json` \| (\d{13}) \|", readme, re.M))
+    in_files = {json.loads(p.read_text()).get("cid") for p in PROFILES.glob("*.json")} - {None}
+    assert len(listed) >= 8
+    assert listed <= set(Dataset.default().cids())
+    assert in_files <= set(Dataset.default().cids())
+
+
+def test_the_data_set_agrees_with_the_cards_names_and_nhso_applets() -> None:
+    data = Dataset.default()
+    for path in PROFILES.glob("*.json"):
+        profile = json.loads(path.read_text())
+        nhso = data.answer("nhso", profile.get("cid") or "")
+        if nhso is None:
+            continue
+        name = profile["name_th"]
+        assert (nhso["fname"], nhso["lname"]) == (name["first"], name["last"]), path.name
+        if profile.get("nhso"):
+            fund = nhso["funds"][0]
+            assert profile["nhso"]["main_inscl"].startswith(f"({fund['mainInscl']['id']})")
+            assert profile["nhso"]["main_hospital"] == fund["hospMain"]["hname"], path.name
 
 
 def test_a_data_set_with_a_bad_cid_is_refused_without_showing_it() -> None:
