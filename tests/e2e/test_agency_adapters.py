@@ -481,3 +481,18 @@ def test_tls_is_verified_against_the_configured_ca_bundle(
     with build_agencies(validate_config(data)) as agencies:
         assert ask(agencies, "nhso", DEMO).status is AgencyStatus.OK
         assert ask(agencies, "sso", DEMO).status is AgencyStatus.OK
+
+
+def test_the_configured_proxy_carries_every_call(
+    agency_sim: AgencySimulator, tmp_path: Path
+) -> None:
+    # The simulator also answers absolute-URI requests, i.e. it can stand in for a forward
+    # proxy: calls for an address where nothing listens succeed only by going through it.
+    data = sim_config_data(agency_sim, tmp_path / "data")
+    for table in ("nhso", "gdx"):
+        data["agencies"][table]["base_url"] = "http://127.0.0.1:9"
+    data["agencies"]["proxy"] = agency_sim.url
+    with build_agencies(validate_config(data)) as agencies:
+        assert ask(agencies, "nhso", DEMO).status is AgencyStatus.OK
+        assert ask(agencies, "farmer", "1509900345677").status is AgencyStatus.OK
+    assert agency_sim.stats() == {"nhso.token": 1, "nhso": 1, "gdx.token": 1, "farmer": 1}
