@@ -190,6 +190,7 @@ class GdxAdapter(AgencyAdapter):
         self.base_url = base_url or gateway.base_url
         self._gateway = gateway
         self._transport = transport
+        self._probe_transport = transport.twin()  # probes never wait on a citizen's session
         self._today = today
         self._purpose = f"GDX {service.id}"
 
@@ -241,11 +242,12 @@ class GdxAdapter(AgencyAdapter):
     def probe(self, deadline: Deadline) -> HealthProbe:
         """Whether the agency's path answers at all (no citizen, no token)."""
         call = probe_call(self.base_url, self.service.path, f"{self._purpose} probe")
-        return probe_endpoint(self._transport, call, deadline)
+        return probe_endpoint(self._probe_transport, call, deadline)
 
     def close(self) -> None:
-        """Close this agency's HTTP session (the shared gateway closes with its context)."""
+        """Close this agency's HTTP sessions (the shared gateway closes with its context)."""
         self._transport.close()
+        self._probe_transport.close()
 
 
 class GdxOptions(AdapterOptions):

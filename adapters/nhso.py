@@ -156,6 +156,7 @@ class NhsoAdapter(AgencyAdapter):
         self.hotline = hotline
         self.web = web
         self._transport = transport
+        self._probe_transport = transport.twin()  # probes never wait on a citizen's session
         self._tokens = NhsoTokens(base_url, refresh_token, transport, clock)
         self._today = today
 
@@ -199,11 +200,12 @@ class NhsoAdapter(AgencyAdapter):
 
     def probe(self, deadline: Deadline) -> HealthProbe:
         """Whether NHSO's service answers (no citizen, no token)."""
-        return probe_endpoint(self._transport, probe_call(self.base_url), deadline)
+        return probe_endpoint(self._probe_transport, probe_call(self.base_url), deadline)
 
     def close(self) -> None:
-        """Close the HTTP session."""
+        """Close the HTTP sessions."""
         self._transport.close()
+        self._probe_transport.close()
 
 
 class NhsoOptions(AdapterOptions):

@@ -97,6 +97,7 @@ class AgencyTransport:
         max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.max_answer_bytes = max_answer_bytes
+        self._settings = (ca_bundle, proxy)
         self._lock = threading.Lock()
         session = requests.Session()
         # The kiosk's config is the one source of proxies and CAs: environment variables and
@@ -111,6 +112,17 @@ class AgencyTransport:
         session.mount("http://", no_retry)
         session.headers["User-Agent"] = USER_AGENT
         self._session = session
+
+    def twin(self) -> AgencyTransport:
+        """A transport with the same settings and its own session and lock.
+
+        Adapters probe on a twin, so a background probe never holds the session a citizen's
+        check is waiting for.
+        """
+        ca_bundle, proxy = self._settings
+        return AgencyTransport(
+            ca_bundle=ca_bundle, proxy=proxy, max_answer_bytes=self.max_answer_bytes
+        )
 
     def send(self, call: HttpCall, deadline: Deadline, *, retry: bool = True) -> HttpReply:
         """Send `call`, retrying once on a connection error or 5xx; raise `AgencyCallError`.

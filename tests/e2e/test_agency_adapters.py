@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -496,3 +497,23 @@ def test_the_configured_proxy_carries_every_call(
         assert ask(agencies, "nhso", DEMO).status is AgencyStatus.OK
         assert ask(agencies, "farmer", "1509900345677").status is AgencyStatus.OK
     assert agency_sim.stats() == {"nhso.token": 1, "nhso": 1, "gdx.token": 1, "farmer": 1}
+
+
+def test_a_slow_background_probe_does_not_hold_up_a_citizens_check(
+    sim_agencies: AgencySet, agency_sim: AgencySimulator
+) -> None:
+    sso = next(a for a in sim_agencies if a.id == "sso")
+    assert ask(sim_agencies, "sso", DEMO).status is AgencyStatus.OK  # token in hand
+    agency_sim.reset_stats()
+    agency_sim.faults.add(parse_fault("sso=latency:1500@1"))  # only the probe is slow
+    probing = threading.Thread(target=sso.probe, args=(Deadline.after(3.0),))
+    probing.start()
+    try:
+        end = time.monotonic() + LIVENESS
+        while agency_sim.stats().get("sso", 0) < 1:  # the probe is in flight
+            assert time.monotonic() < end
+            time.sleep(0.01)
+        result = sso.check(CitizenIdentity(DEMO), Deadline.after(1.0))
+    finally:
+        probing.join(LIVENESS)
+    assert result.status is AgencyStatus.OK
