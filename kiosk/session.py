@@ -169,6 +169,11 @@ class Session:
         return self._token
 
     @property
+    def clock(self) -> Callable[[], float]:
+        """The monotonic clock the session's deadlines (the warning's end) are read on."""
+        return self._clock
+
+    @property
     def settings(self) -> SessionSettings:
         """The settings this session was built with."""
         return self._settings

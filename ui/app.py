@@ -1,0 +1,118 @@
+"""The kiosk application: where the window meets its collaborators (the composition root).
+
+Seams, each passed in (nothing reached for, no global singletons):
+
+- `KioskParts.session` — `kiosk.session.Session`, built with
+  `SessionSettings.from_config(config, agencies)`; `agencies` are `kiosk.agency_info.AgencyInfo`
+  values, filled from the adapters with `AgencyInfo.of(adapter)`.
+- `KioskParts.card` — a `kiosk.session_ports.CardReading`: starts a read on the reader thread and
+  reports through the `ReadFeed` it is given. The card *monitor* reports through
+  `KioskApp.controller.card_feed()` (a `kiosk.session_feed.CardFeed`: readers changed, card
+  inserted / removed, service up / down), from the reader thread. A blocking `read(reader,
+  progress)` function fits through `ui.worker.WorkerCardReading`.
+- `KioskParts.checks` — a `kiosk.session_ports.AgencyChecking`: runs the check on workers and
+  reports each `AgencyResult` as it lands, then done, through its `CheckFeed`. A blocking
+  `check(cid, opt_out, on_result)` fits through `ui.worker.WorkerAgencyChecking`.
+- `KioskParts.audit` — a `kiosk.session_ports.ConsentAudit`
+  (`kiosk.session_ports.AuditLogConsent(audit_log)` in the kiosk).
+- `KioskParts.printing` — `ui.controller.SlipPrinting` from `[printer]` (None: no printer, the
+  print button is hidden).
+- `KioskParts.demo` — show the DEMO banner (`kiosk.agency_info.any_agency_on_loopback`).
+
+Anything another thread wants the session to know goes through `KioskApp.controller.post`
+(thread-safe, queued to the GUI thread).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
+from PySide6.QtGui import QScreen
+
+from kiosk.session import Session
+from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit
+from ui.controller import ActivityWatch, SessionController, SlipPrinting
+from ui.typeface import load_fonts
+from ui.window import KioskWindow
+from ui.worker import Workers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class KioskParts:
+    """The window's collaborators (see the module docstring)."""
+
+    session: Session
+    card: CardReading
+    checks: AgencyChecking
+    audit: ConsentAudit
+    printing: SlipPrinting | None = None
+    demo: bool = False
+
+
+class KioskApp:
+    """The window, its controller and its workers, built from `parts`. Needs a QApplication."""
+
+    def __init__(
+        self,
+        parts: KioskParts,
+        *,
+        pool: QThreadPool | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.parts = parts
+        # The kiosk's own pool (not the global instance), so closing waits for our work only.
+        self.workers = Workers(pool if pool is not None else QThreadPool())
+        self.window = KioskWindow(
+            font=load_fonts(),
+            clock=parts.session.clock,
+            demo=parts.demo,
+            can_print=parts.printing is not None,
+        )
+        self.controller = SessionController(
+            parts.session,
+            self.window,
+            card=parts.card,
+            checks=parts.checks,
+            audit=parts.audit,
+            workers=self.workers,
+            printing=parts.printing,
+            now=now,
+        )
+        self.activity = ActivityWatch(self.controller)
+        self._watched: QCoreApplication | None = None
+
+    def watch_activity(self, app: QCoreApplication) -> None:
+        """Count every touch and key in `app` as activity (postpones the inactivity warning)."""
+        app.installEventFilter(self.activity)
+        self._watched = app
+
+    def show(
+        self, *, fullscreen: bool, screen: QScreen | None = None, size: QSize | None = None
+    ) -> None:
+        """Show the window: full screen on `screen`, or windowed at `size`."""
+        self.controller.start()
+        if fullscreen and screen is not None:
+            # No window manager on a kiosk: without the geometry, showFullScreen keeps the
+            # window's natural size.
+            self.window.setGeometry(screen.geometry())
+            self.window.showFullScreen()
+        else:
+            self.window.resize(size if size is not None else QSize(540, 960))
+            self.window.show()
+
+    def close(self) -> None:
+        """Stop timers and work, close the window, wait for the workers (nothing left behind)."""
+        if self._watched is not None:
+            self._watched.removeEventFilter(self.activity)
+            self._watched = None
+        self.controller.shutdown()
+        self.window.wipe()
+        self.window.close()
+        if not self.workers.wait(10_000):
+            log.warning("workers still running at close")

@@ -1,0 +1,175 @@
+"""An agency's detail: every entitlement with amounts, dates and hospitals, why an answer came
+from a copy, the hotline, and QR codes to the agency's public page and `tel:` hotline."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.session_view import SessionView, Tile, TileState
+from ui.controls import TextLabel
+from ui.qr import qr_image, qr_targets
+from ui.screens.base import Look, Screen, ScrollPage, panel
+from ui.screens.results import tone_colour
+from ui.status_icons import StatusIcon
+from ui.strings import Words
+from ui.wording import badge, detail_lines, reason_text, title
+
+
+class DetailScreen(Screen):
+    """One agency's answer in full. Holds personal data until `clear`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.agency = TextLabel("title")
+        self.badge_icon = StatusIcon()
+        self.badge_text = TextLabel("strong")
+        self.why = TextLabel("body")
+        self.none = TextLabel("body")
+        self.hotline = TextLabel("title")
+        self.entitlement_panels: list[QFrame] = []
+        self.qr_codes: list[tuple[QLabel, TextLabel]] = []
+        self._look: Look | None = None
+        self._shown: tuple[int, str, str] | None = None  # (token, agency, language) on screen
+
+        content = QWidget()
+        self._content = QVBoxLayout(content)
+        self._content.addWidget(self.agency)
+        badge_row = QHBoxLayout()
+        badge_row.addWidget(self.badge_icon)
+        badge_row.addWidget(self.badge_text, 1)
+        self._badge_row = badge_row
+        self._content.addLayout(badge_row)
+        self._content.addWidget(self.why)
+        self._content.addWidget(self.none)
+        self._entitlements = QVBoxLayout()
+        self._content.addLayout(self._entitlements)
+        self._content.addWidget(self.hotline)
+        self._qr_row = QHBoxLayout()
+        self._content.addLayout(self._qr_row)
+        self._content.addStretch(1)
+        self.page = ScrollPage(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page)
+
+    def apply_look(self, look: Look) -> None:
+        """Sizes and colours."""
+        self._look = look
+        m = look.metrics
+        self._content.setContentsMargins(m.margin, m.margin // 2, m.margin, m.margin)
+        self._content.setSpacing(m.gap)
+        self._entitlements.setSpacing(m.gap)
+        self._qr_row.setSpacing(m.gap * 3)
+        self._badge_row.setSpacing(m.unit)
+        self._shown = None  # redraw at the new size
+
+    def show_view(self, view: SessionView, words: Words) -> None:
+        """The detail of `view.detail`."""
+        tile = view.detail
+        if tile is None or self._look is None:
+            return
+        key = (view.token, tile.agency.id, words.language)
+        if key == self._shown and tile.state is not TileState.ASKING:
+            return  # unchanged: answers do not change once in
+        self.clear()
+        self._shown = key
+        look = self._look
+        self.page.scroll_to_top()
+        self.agency.set_text(tile.agency.name(words.language))
+        state = badge(tile, words)
+        colour = tone_colour(look.palette, state.tone)
+        self.badge_icon.show_glyph(state.glyph, colour, look.palette.background, look.metrics.icon)
+        self.badge_text.set_text(state.text)
+        self.badge_text.setStyleSheet(f"color: {colour};")
+        self._show_why(tile, words)
+        self.none.set_text(words("detail_none") if not tile.entitlements else "")
+        self.none.setVisible(not tile.entitlements)
+        for entitlement in tile.entitlements:
+            self._add_entitlement(
+                title(entitlement, words.language), detail_lines(entitlement, words)
+            )
+        hotline = tile.agency.hotline
+        self.hotline.set_text(words("detail_hotline", hotline=hotline) if hotline else "")
+        self.hotline.setVisible(bool(hotline))
+        self._add_qr_codes(tile, words)
+        self.page.set_cue(words("scroll_cue"), look)
+
+    def _show_why(self, tile: Tile, words: Words) -> None:
+        why = reason_text(tile.result.reason if tile.result else None, words)
+        text = ""
+        if why and tile.from_copy:
+            text = words("detail_why_copy", why=why)
+        elif why and tile.state is TileState.UNAVAILABLE:
+            text = words("detail_why_unavailable", why=why)
+        self.why.set_text(text)
+        self.why.setVisible(bool(text))
+
+    def _add_entitlement(self, heading: str, lines: list[tuple[str, str]]) -> None:
+        assert self._look is not None
+        m = self._look.metrics
+        frame = panel()
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(m.gap, m.gap, m.gap, m.gap)
+        grid.setHorizontalSpacing(m.gap)
+        grid.setVerticalSpacing(m.unit)
+        head = TextLabel("strong")
+        head.set_text(heading)
+        grid.addWidget(head, 0, 0, 1, 2)
+        for row, (label, value) in enumerate(lines, start=1):
+            value_label = TextLabel("body")
+            value_label.set_text(value)
+            if label:
+                key_label = TextLabel("small")
+                key_label.set_text(label)
+                grid.addWidget(key_label, row, 0, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value_label, row, 1)
+            else:
+                grid.addWidget(value_label, row, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        self._entitlements.addWidget(frame)
+        self.entitlement_panels.append(frame)
+
+    def _add_qr_codes(self, tile: Tile, words: Words) -> None:
+        assert self._look is not None
+        m, p = self._look.metrics, self._look.palette
+        side = m.px(220)
+        for kind, payload in qr_targets(tile.agency):
+            box = QVBoxLayout()
+            image = QLabel()
+            # Dark modules on white whatever the mode: phone cameras want that.
+            image.setPixmap(QPixmap.fromImage(qr_image(payload, side, "#000000", "#FFFFFF")))
+            image.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            caption = TextLabel("small", align=Qt.AlignmentFlag.AlignHCenter)
+            caption.set_text(
+                words("qr_web") if kind == "web" else words("qr_tel", hotline=tile.agency.hotline)
+            )
+            caption.setMaximumWidth(side * 2)
+            box.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
+            box.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
+            holder = QWidget()
+            holder.setLayout(box)
+            holder.setStyleSheet(f"background: transparent; color: {p.text};")
+            self._qr_row.addWidget(holder)
+            self.qr_codes.append((image, caption))
+        self._qr_row.addStretch(1)
+
+    def clear(self) -> None:
+        """Drop the answer, its panels and the QR images."""
+        self._shown = None
+        for label in (self.agency, self.badge_text, self.why, self.none, self.hotline):
+            label.clear()
+        for frame in self.entitlement_panels:
+            self._entitlements.removeWidget(frame)
+            shiboken6.delete(frame)  # now, not later: the panels hold the citizen's answers
+        self.entitlement_panels = []
+        for image, _caption in self.qr_codes:
+            image.clear()
+        self.qr_codes = []
+        while self._qr_row.count():
+            item = self._qr_row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                shiboken6.delete(widget)

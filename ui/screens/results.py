@@ -1,0 +1,277 @@
+"""Results: the holder (photo, name, age, masked ID) and one tile per agency, each filling in
+with its own state as its answer lands. A tap on an answered tile opens its detail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.session_view import SessionView, Tile
+from ui.controls import PhotoFrame, TextLabel, set_role, set_state
+from ui.screens.base import Look, Screen, ScrollPage
+from ui.status_icons import StatusIcon
+from ui.strings import Words
+from ui.theme import Palette
+from ui.wording import Tone, badge, headline, tile_hint
+
+MAX_HEADLINES = 2  # more go to the detail screen
+
+
+def tone_colour(palette: Palette, tone: Tone) -> str:
+    """The colour of a badge's tone."""
+    return {
+        Tone.ACTIVE: palette.active,
+        Tone.ASKING: palette.asking,
+        Tone.OFFLINE: palette.offline,
+        Tone.NEUTRAL: palette.unavailable,
+    }[tone]
+
+
+class AgencyTile(QFrame):
+    """One agency: its name, its state (icon + word + colour), a headline per entitlement.
+
+    The state sits beside the name when both fit on one line, else on its own line below it.
+
+    Signals:
+        tapped(str): the agency's id, when a tile with an answer is tapped.
+    """
+
+    tapped = Signal(str)
+
+    def __init__(self, agency_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.agency_id = agency_id
+        set_role(self, "tile")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.name = TextLabel("strong")
+        self.badge = QWidget()
+        self.badge_icon = StatusIcon(self.badge)
+        self.badge_text = TextLabel("strong", self.badge, wrap=False)
+        badge_row = QHBoxLayout(self.badge)
+        badge_row.setContentsMargins(0, 0, 0, 0)
+        badge_row.addWidget(self.badge_icon)
+        badge_row.addWidget(self.badge_text)
+        self._badge_row = badge_row
+        self.headlines = [TextLabel("body") for _ in range(MAX_HEADLINES)]
+        self.more = TextLabel("small")
+        self.hint = TextLabel("small")
+        self._answered = False
+        self._side_by_side: bool | None = None
+        self._grid = QGridLayout(self)
+        rows = [*self.headlines, self.more, self.hint]
+        for row, label in enumerate(rows, start=2):
+            self._grid.addWidget(label, row, 0, 1, 2)
+        self._grid.setRowStretch(len(rows) + 2, 1)  # spare height goes below, not between
+        self._grid.setColumnStretch(0, 1)
+        self._place_badge(side_by_side=True)
+
+    @property
+    def answered(self) -> bool:
+        """True once the agency's answer is in (the tile can be tapped)."""
+        return self._answered
+
+    def show_tile(self, tile: Tile, words: Words, look: Look) -> None:
+        """Show `tile` in `look`."""
+        m, p = look.metrics, look.palette
+        self._grid.setContentsMargins(m.gap, m.unit, m.gap, m.unit)
+        self._grid.setHorizontalSpacing(m.gap)
+        self._grid.setVerticalSpacing(0)
+        self._badge_row.setSpacing(m.unit)
+        self.setMinimumHeight(m.tile_height)
+        self._answered = tile.result is not None
+        set_state(self, tile.state.value)
+        self.name.set_text(tile.agency.name(words.language))
+        state = badge(tile, words)
+        colour = tone_colour(p, state.tone)
+        self.badge_icon.show_glyph(state.glyph, colour, p.surface, m.icon)
+        self.badge_text.set_text(state.text)
+        self.badge_text.setStyleSheet(f"color: {colour};")
+        entitlements = tile.entitlements
+        agency_name = tile.agency.name(words.language)
+        for label, entitlement in zip(self.headlines, (*entitlements, None, None), strict=False):
+            if entitlement is None:
+                label.clear()
+                label.hide()
+            else:
+                label.set_segments(headline(entitlement, words, within=agency_name))
+                label.show()
+        extra = len(entitlements) - MAX_HEADLINES
+        self.more.set_text(words("more_items", n=extra) if extra > 0 else "")
+        self.more.setVisible(extra > 0)
+        hint = tile_hint(tile, words)
+        self.hint.set_text(hint)
+        self.hint.setStyleSheet(f"color: {colour};" if tile.from_copy else "")
+        self.hint.setVisible(bool(hint))
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if self._answered else Qt.CursorShape.ArrowCursor
+        )
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """State beside the name if both fit in one line, else below it."""
+        margins = self._grid.contentsMargins()
+        room = self.width() - margins.left() - margins.right() - 2 * self.frameWidth()
+        name_width = self.name.fontMetrics().horizontalAdvance(self.name.plain_text)
+        badge_width = self.badge.sizeHint().width()
+        self.badge.setMinimumWidth(badge_width)  # the state's words are never cut
+        fits = name_width + self._grid.horizontalSpacing() + badge_width <= room
+        self._place_badge(side_by_side=fits)
+
+    def _place_badge(self, *, side_by_side: bool) -> None:
+        if side_by_side == self._side_by_side:
+            return
+        self._side_by_side = side_by_side
+        self._grid.removeWidget(self.name)
+        self._grid.removeWidget(self.badge)
+        if side_by_side:
+            self._grid.addWidget(self.name, 0, 0, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(self.badge, 0, 1, Qt.AlignmentFlag.AlignTop)
+        else:
+            self._grid.addWidget(self.name, 0, 0, 1, 2, Qt.AlignmentFlag.AlignTop)
+            self._grid.addWidget(self.badge, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width may let the state join the name's line (or push it below)."""
+        super().resizeEvent(event)
+        self._arrange()
+
+    def clear(self) -> None:
+        """Drop the answer shown."""
+        self._answered = False
+        for label in (*self.headlines, self.more, self.hint, self.badge_text):
+            label.clear()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A tap opens the detail (once there is an answer)."""
+        if self._answered and self.rect().contains(event.position().toPoint()):
+            self.tapped.emit(self.agency_id)
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter or space opens the detail, for keyboards and switch access."""
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if self._answered and event.key() in keys:
+            self.tapped.emit(self.agency_id)
+            return
+        super().keyPressEvent(event)
+
+
+class ResultsScreen(Screen):
+    """The holder and the agency tiles.
+
+    Signals:
+        tile_tapped(str): an answered tile's agency id.
+    """
+
+    tile_tapped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.photo = PhotoFrame()
+        self.name = TextLabel("title")
+        self.facts = TextLabel("body")
+        self.status = TextLabel("small", wrap=False)
+        self.tiles: dict[str, AgencyTile] = {}
+        self._look: Look | None = None
+        self._token = -1
+
+        self._header = QWidget()
+        self._header_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self._header)
+        self._header_layout.addWidget(self.photo, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.addWidget(self.name)
+        text.addWidget(self.facts)
+        text.addStretch(1)
+        self._header_text = text
+        self._header_layout.addLayout(text, 1)
+        self._status_beside: bool | None = None
+
+        grid_host = QWidget()
+        self._grid = QGridLayout(grid_host)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self.page = ScrollPage(grid_host)
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.addWidget(self._header)
+        self._layout.addWidget(self.page, 1)
+
+    def apply_look(self, look: Look) -> None:
+        """Sizes, colours, and one tile column (portrait) or two (landscape)."""
+        self._look = look
+        m = look.metrics
+        self._layout.setContentsMargins(m.margin, m.margin // 2, m.margin, m.unit)
+        self._layout.setSpacing(m.gap)
+        self._header_layout.setSpacing(m.gap * 2)
+        self._header_layout.setContentsMargins(0, 0, 0, 0)
+        self._header_text.setSpacing(0 if look.landscape else m.unit)
+        self._place_status(beside=look.landscape)
+        # Landscape is short: a smaller photo leaves the height to the tiles.
+        self.photo.set_side(m.px(120) if look.landscape else m.photo)
+        self._grid.setHorizontalSpacing(m.gap)
+        self._grid.setVerticalSpacing(m.gap)
+        self._place_tiles()
+
+    def _place_status(self, *, beside: bool) -> None:
+        """Under the name in portrait; at the header's right in landscape, where height is short."""
+        if beside == self._status_beside:
+            return
+        self._status_beside = beside
+        self._header_text.removeWidget(self.status)
+        self._header_layout.removeWidget(self.status)
+        if beside:
+            self._header_layout.addWidget(self.status, 0, Qt.AlignmentFlag.AlignBottom)
+        else:
+            self._header_text.insertWidget(2, self.status)
+
+    def _place_tiles(self) -> None:
+        columns = 2 if self._look is not None and self._look.landscape else 1
+        for tile in self.tiles.values():
+            self._grid.removeWidget(tile)
+        for index, tile in enumerate(self.tiles.values()):
+            self._grid.addWidget(tile, index // columns, index % columns)
+        for column in range(2):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._grid.setRowStretch(len(self.tiles), 1)
+
+    def show_view(self, view: SessionView, words: Words) -> None:
+        """The holder and every tile in `view`."""
+        if self._look is None:
+            return
+        if view.token != self._token:
+            self._token = view.token
+            self.page.scroll_to_top()
+        holder = view.holder
+        self.photo.show_photo(holder.photo if holder else None)
+        self.name.set_text(holder.name(words.language) if holder else "")
+        facts = []
+        if holder is not None and holder.age is not None:
+            facts.append(words("results_age", age=holder.age))
+        if holder is not None:
+            facts.append(words("results_cid", cid=holder.cid_masked))
+        self.facts.set_text("   ".join(facts))
+        self.status.set_text(words("results_done" if view.all_answered else "results_asking"))
+        ids = [t.agency.id for t in view.tiles]
+        if ids != list(self.tiles):
+            self._rebuild_tiles(ids)
+        for tile in view.tiles:
+            self.tiles[tile.agency.id].show_tile(tile, words, self._look)
+        self.page.set_cue(words("scroll_cue"), self._look)
+
+    def _rebuild_tiles(self, ids: list[str]) -> None:
+        for tile in self.tiles.values():
+            self._grid.removeWidget(tile)
+            tile.deleteLater()
+        self.tiles = {}
+        for agency_id in ids:
+            tile = AgencyTile(agency_id)
+            tile.tapped.connect(self.tile_tapped)
+            self.tiles[agency_id] = tile
+        self._place_tiles()
+
+    def clear(self) -> None:
+        """Forget the holder and every answer."""
+        self.photo.clear()
+        self.name.clear()
+        self.facts.clear()
+        for tile in self.tiles.values():
+            tile.clear()

@@ -1,0 +1,183 @@
+"""Every screen and state as PNG files, from the demo data (`kiosk screenshots`).
+
+The session is driven synchronously through the same events the kiosk gets, and the real window
+shows its views; nothing is staged by hand. Needs a QApplication (offscreen is fine).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from kiosk.session import Session, SessionSettings
+from kiosk.session_commands import SessionCommand, StartTimer
+from kiosk.session_events import (
+    AgencyAnswered,
+    CardInserted,
+    CardRemoved,
+    CidRead,
+    ConsentAgreed,
+    DetailClosed,
+    DetailOpened,
+    FinishPressed,
+    HighContrastToggled,
+    IdentityRead,
+    LargeTextToggled,
+    PhotoRead,
+    ReadersChanged,
+    ReaderServiceChanged,
+    ReadFailed,
+    SessionEvent,
+    Timer,
+    TimerFired,
+)
+from kiosk.session_view import Preferences
+from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
+from ui.illustrations import placeholder_portrait_jpeg
+from ui.typeface import load_fonts
+from ui.window import KioskWindow
+
+SIZES: tuple[tuple[int, int], ...] = ((1080, 1920), (1920, 1080), (1280, 800))
+DEMO_NOW = datetime(2026, 11, 24, 10, 5, tzinfo=BANGKOK)
+
+
+@dataclass
+class _Clock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class _Script:
+    """A session driven by hand, remembering its timers' generations."""
+
+    session: Session
+    generations: dict[Timer, int] = field(default_factory=dict)
+
+    def __call__(self, *events: SessionEvent) -> None:
+        for event in events:
+            self._note(self.session.handle(event))
+
+    def fire(self, timer: Timer) -> None:
+        self(TimerFired(timer, self.generations[timer]))
+
+    def _note(self, commands: list[SessionCommand]) -> None:
+        for command in commands:
+            if isinstance(command, StartTimer):
+                self.generations[command.timer] = command.generation
+
+
+def _scenes(script: _Script, photo: bytes) -> Iterator[str]:
+    """Drive the session through every screen; yield a name whenever there is one to capture."""
+
+    def token() -> int:
+        return script.session.token
+
+    script(ReadersChanged((DEMO_READER,)))
+    yield "attract"
+    script(ReaderServiceChanged(up=False))
+    yield "out-of-service"
+    script(ReaderServiceChanged(up=True), CardInserted(DEMO_READER))
+    yield "reading"
+    script(CidRead(token(), DEMO_CID), IdentityRead(token(), demo_card(None)))
+    yield "consent-photo-coming"
+    script(PhotoRead(token(), photo))
+    yield "consent"
+    script(ConsentAgreed(opt_out=False))
+    yield "results-first-answers"
+    for result in demo_results(DEMO_NOW, mixed=True).values():
+        script(AgencyAnswered(token(), result))
+    yield "results-mixed"
+    for agency in ("nhso", "welfare", "disability", "elderly"):
+        script(DetailOpened(agency))
+        yield f"detail-{agency}"
+        script(DetailClosed())
+    script.fire(Timer.IDLE)
+    yield "inactivity-warning"
+    script(FinishPressed())
+    yield "take-card"
+    script(CardRemoved(DEMO_READER), CardInserted(DEMO_READER))
+    script(CidRead(token(), DEMO_CID), IdentityRead(token(), demo_card(photo)))
+    script(ConsentAgreed(opt_out=True))
+    for result in demo_results(DEMO_NOW, mixed=False).values():
+        script(AgencyAnswered(token(), result))
+    yield "results-done"
+    script(HighContrastToggled())
+    yield "results-high-contrast"
+    script(DetailOpened("nhso"))
+    yield "detail-high-contrast"
+    script(DetailClosed(), HighContrastToggled(), LargeTextToggled())
+    yield "results-large-text"
+    script(FinishPressed(), CardRemoved(DEMO_READER), LargeTextToggled(), HighContrastToggled())
+    yield "attract-high-contrast"
+    script(HighContrastToggled(), CardInserted(DEMO_READER))
+    script(ReadFailed(token(), "not_thai_id", "", ""))
+    yield "take-card-not-read"
+    script(CardRemoved(DEMO_READER), LargeTextToggled(), CardInserted(DEMO_READER))
+    script(CidRead(token(), DEMO_CID), IdentityRead(token(), demo_card(photo)))
+    yield "consent-large-text"
+
+
+def render_screenshots(
+    out: Path,
+    *,
+    sizes: tuple[tuple[int, int], ...] = SIZES,
+    languages: tuple[str, ...] = ("th", "en"),
+    on_file: Callable[[Path], None] | None = None,
+) -> list[Path]:
+    """Write `out/<W>x<H>/<lang>/<NN>-<scene>.png` for every scene; return the files."""
+    font = load_fonts()
+    photo = placeholder_portrait_jpeg()
+    written: list[Path] = []
+    for width, height in sizes:
+        for language in languages:
+            folder = out / f"{width}x{height}" / language
+            folder.mkdir(parents=True, exist_ok=True)
+            clock = _Clock()
+            settings = SessionSettings(
+                agencies=DEMO_AGENCIES,
+                retention_days=30,
+                preferences=Preferences(language=language),
+            )
+            session = Session(settings, clock=clock, today=DEMO_NOW.date)
+            window = KioskWindow(font=font, clock=clock, demo=True, can_print=True)
+            window.resize(width, height)
+            window.show()
+            try:
+                for number, name in enumerate(_scenes(_Script(session), photo), start=1):
+                    window.show_view(session.view)
+                    QCoreApplication.processEvents()
+                    path = folder / f"{number:02d}-{name}.png"
+                    if not window.grab().save(str(path)):
+                        raise OSError(f"could not write {path}")
+                    written.append(path)
+                    if on_file is not None:
+                        on_file(path)
+            finally:
+                window.wipe()
+                window.close()
+                window.deleteLater()
+                QCoreApplication.processEvents()
+    return written
+
+
+def run_screenshots(
+    out: Path,
+    *,
+    sizes: tuple[tuple[int, int], ...] = SIZES,
+    languages: tuple[str, ...] = ("th", "en"),
+) -> list[Path]:
+    """`render_screenshots` in a QApplication of its own (or the one already running)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    try:
+        return render_screenshots(out, sizes=sizes, languages=languages)
+    finally:
+        app.processEvents()  # deferred deletions run while the application still exists

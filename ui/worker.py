@@ -1,0 +1,159 @@
+"""Work off the GUI thread: one worker abstraction, results and errors by signal.
+
+`Workers.run(fn, *args)` runs `fn` on a QThreadPool thread and returns its `WorkerSignals`:
+`succeeded(result)` or `failed(exception)`, then `finished()`, all delivered on the GUI thread
+(queued). An exception is never swallowed: it reaches `failed`, and the log records its type
+(not its message, which may quote a URL with a CID in it).
+
+`WorkerCardReading` and `WorkerAgencyChecking` turn blocking read / check functions into the
+non-blocking ports of `kiosk.session_ports`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from adapters.base import AgencyResult
+from kiosk.session_feed import CheckFeed, ReadFeed
+
+log = logging.getLogger(__name__)
+
+
+class WorkerSignals(QObject):
+    """What a worker reports, on the thread this object lives in (the GUI thread).
+
+    Signals:
+        succeeded(object): the function's return value.
+        failed(object): the exception it raised.
+        finished(): after either.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+    finished = Signal()
+
+
+class _Job(QRunnable):
+    def __init__(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], signals: WorkerSignals
+    ) -> None:
+        super().__init__()
+        self._fn = fn
+        self._args = args
+        self.signals = signals
+        self.setAutoDelete(False)  # Python keeps the job until `finished` (see Workers._jobs)
+
+    def run(self) -> None:
+        try:
+            result = self._fn(*self._args)
+        except BaseException as exc:  # noqa: BLE001 - delivered to `failed`, never swallowed
+            log.warning(
+                "worker %s failed: %s",
+                getattr(self._fn, "__qualname__", "?"),
+                type(exc).__name__,
+            )
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.signals.finished.emit()
+
+
+class Workers(QObject):
+    """Runs functions on a thread pool; create it on the GUI thread."""
+
+    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool
+        self._jobs: set[_Job] = set()
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> WorkerSignals:
+        """Run `fn(*args)` off the GUI thread; connect to the returned signals at once."""
+        signals = WorkerSignals(self)
+        job = _Job(fn, args, signals)
+        self._jobs.add(job)
+        signals.finished.connect(lambda: self._forget(job))
+        self._pool.start(job)
+        return signals
+
+    def _forget(self, job: _Job) -> None:
+        self._jobs.discard(job)
+        job.signals.deleteLater()
+
+    @property
+    def busy(self) -> int:
+        """Jobs started and not yet reported finished."""
+        return len(self._jobs)
+
+    def wait(self, timeout_ms: int = 5000) -> bool:
+        """Block until the pool's threads are idle (shutdown and tests only)."""
+        return bool(self._pool.waitForDone(timeout_ms))
+
+
+class WorkerCardReading:
+    """A `CardReading` port over a blocking `read(reader, progress)` function.
+
+    The function must report through `progress` and may raise; a raise becomes a failed read
+    (kind "reader_fault") so the session never waits forever.
+    """
+
+    def __init__(self, workers: Workers, read: Callable[[str, ReadFeed], None]) -> None:
+        self._workers = workers
+        self._read = read
+
+    def start_read(self, reader: str, progress: ReadFeed) -> None:
+        """Start the read on a worker."""
+        signals = self._workers.run(self._read, reader, progress)
+        signals.failed.connect(lambda exc: progress.read_failed(_ReaderFault(exc)))
+
+    def cancel_read(self, token: int) -> None:
+        """Nothing to stop: the session ignores a cancelled read's late reports."""
+        del token
+
+
+class _ReaderFault:
+    """An unexpected exception from a read function, shaped like a card error."""
+
+    kind = "reader_fault"
+    message_th = ""
+    message_en = ""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cause = type(exc).__name__
+
+
+class WorkerAgencyChecking:
+    """An `AgencyChecking` port over a blocking `check(cid, opt_out, on_result)` function
+    that calls `on_result` for each agency as it lands and returns when the check is over."""
+
+    def __init__(
+        self,
+        workers: Workers,
+        check: Callable[[str, bool, Callable[[AgencyResult], None]], None],
+    ) -> None:
+        self._workers = workers
+        self._check = check
+        self._cancelled_upto = 0  # session tokens only grow: every one up to this is over
+        self._lock = threading.Lock()
+
+    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+        """Start the check on a worker; `feed.on_done` follows it, however it ends."""
+
+        def deliver(result: AgencyResult) -> None:
+            with self._lock:
+                if feed.token <= self._cancelled_upto:
+                    return
+            feed.on_result(result)
+
+        signals = self._workers.run(self._check, cid, opt_out, deliver)
+        signals.finished.connect(feed.on_done)
+
+    def cancel_check(self, token: int) -> None:
+        """Stop delivering answers of session `token`."""
+        with self._lock:
+            self._cancelled_upto = max(self._cancelled_upto, token)
