@@ -2,10 +2,10 @@
 
 Other threads talk to it through `submit()` (run a function on the reader thread, get a Future —
 Electrum's `run_in_hwd_thread`), `start_read()` (a progressive card read, cancellable) and
-`stop()` (which joins the thread). Between tasks the thread watches the readers with
-SCardGetStatusChange and tells `CardEvents` about readers coming and going, cards inserted and
-removed, and the service state (pcscd down, no reader, fine). When pcscd stops, every card and
-reader is reported gone and the thread keeps retrying until pcscd is back.
+`stop()` (which joins the thread). Between tasks the thread runs the `CardMonitor`, which tells
+`CardEvents` about readers coming and going, cards inserted and removed, and the service state
+(pcscd down, no reader, fine). When pcscd stops, the thread drops its context and keeps retrying
+until pcscd is back.
 
 All callbacks run on the reader thread: they must return quickly and not call back into pyscard.
 """
@@ -21,8 +21,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
+from cardreader.card_monitor import CardEvents, CardMonitor, emit
 from cardreader.errors import (
     CardError,
     NoCardError,
@@ -31,13 +32,7 @@ from cardreader.errors import (
     ReadCancelledError,
     ReaderFaultError,
 )
-from cardreader.pcsc import (
-    PNP_NOTIFICATION,
-    STATE_UNAWARE,
-    ApduTiming,
-    PcscContext,
-    ReaderState,
-)
+from cardreader.pcsc import ApduTiming, PcscContext
 from cardreader.reading import CardReading, ReadOptions, ReadProgress
 from cardreader.types import CardData
 
@@ -46,25 +41,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DEFAULT_OPTIONS = ReadOptions()
-
-# Even with PnP notification, re-list readers now and then: some drivers never announce them.
-_RELIST_S = 2.0
-
-
-class CardEvents(Protocol):
-    """What the monitor reports; called on the reader thread."""
-
-    def readers_changed(self, readers: list[str]) -> None:
-        """The list of readers is now `readers` (possibly empty)."""
-
-    def card_inserted(self, reader: str, atr: bytes) -> None:
-        """A card is in `reader` (also for a card found there at start; `atr` empty if mute)."""
-
-    def card_removed(self, reader: str) -> None:
-        """The card left `reader` (or the reader or pcscd went away with it)."""
-
-    def service_state(self, error: CardError | None) -> None:
-        """pcscd down (`PcscdNotRunningError`), no reader (`NoReaderError`), or fine (None)."""
 
 
 @dataclass(eq=False)
@@ -111,17 +87,6 @@ class ReadJob:
         self._done.set()
 
 
-@dataclass
-class _Monitor:
-    """The monitor's view of readers and cards (reader thread only)."""
-
-    readers: list[str] = field(default_factory=list)
-    states: dict[str, ReaderState] = field(default_factory=dict)
-    pnp_state: int = 0
-    listed_at: float = 0.0
-    service: str | None = "unknown"
-
-
 class ReaderThread:
     """Owns every pyscard call of the process; see the module docstring."""
 
@@ -144,7 +109,7 @@ class ReaderThread:
         self._jobs_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._context: PcscContext | None = None
-        self._monitor = _Monitor()
+        self._monitor = CardMonitor(events, self._poll_ms)
 
     # -- other threads -------------------------------------------------------------------------
 
@@ -234,35 +199,31 @@ class ReaderThread:
                     self._serve_tasks(wait_s=self._retry_s)
                     continue
                 self._serve_tasks(wait_s=0.0 if self._events else self._poll_ms / 1000)
-                if self._events is not None and not self._stop.is_set():
-                    self._watch()
+                if self._events is not None and self._context is not None:
+                    self._watch(self._context)
         except Exception:  # a bug: log it (no personal data in our reprs) and end cleanly
             log.exception("the card reader thread failed")
         finally:
-            self._drop_context(report=False)
+            self._drop_context()
             self._fail_pending()
 
     def _connect_service(self) -> bool:
         try:
             self._context = self._context_factory()
         except PcscdNotRunningError as exc:
-            self._set_service(exc)
+            self._monitor.set_service(exc)
             return False
-        self._monitor = _Monitor(service=self._monitor.service)
         return True
 
-    def _drop_context(self, *, report: bool) -> None:
+    def _drop_context(self) -> None:
         context, self._context = self._context, None
         if context is not None:
             with contextlib.suppress(Exception):
                 context.release()
-        if report and self._events is not None:
-            for name, state in list(self._monitor.states.items()):
-                if state.present:
-                    self._emit(self._events.card_removed, name)
-            if self._monitor.readers:
-                self._emit(self._events.readers_changed, [])
-        self._monitor = _Monitor(service=self._monitor.service)
+
+    def _lose_service(self, error: PcscdNotRunningError) -> None:
+        self._drop_context()
+        self._monitor.service_lost(error)
 
     def _serve_tasks(self, wait_s: float) -> None:
         """Run queued tasks; with none queued, wait up to `wait_s` for one."""
@@ -287,88 +248,11 @@ class ReaderThread:
                 return
             task(None)
 
-    def _set_service(self, error: CardError | None) -> None:
-        kind = error.kind.value if error is not None else None
-        if kind != self._monitor.service:
-            self._monitor.service = kind
-            if self._events is not None:
-                self._emit(self._events.service_state, error)
-
-    def _emit(self, callback: Callable[..., object], *args: object) -> None:
-        """Run one callback; a failing consumer must not take the reader thread down."""
+    def _watch(self, context: PcscContext) -> None:
         try:
-            callback(*args)
-        except Exception:
-            log.exception("a card event callback failed")
-
-    def _watch(self) -> None:
-        """One monitor step: re-list readers when due, then wait for a state change."""
-        context = self._context
-        assert context is not None
-        monitor = self._monitor
-        try:
-            if time.monotonic() - monitor.listed_at >= _RELIST_S:
-                self._relist(context)
-            states = [
-                (r, monitor.states[r].known_state if r in monitor.states else STATE_UNAWARE)
-                for r in monitor.readers
-            ]
-            states.append((PNP_NOTIFICATION, monitor.pnp_state))
-            changed = context.status_change(states, self._poll_ms)
-            if changed is not None and self._apply(changed):
-                self._relist(context)
+            self._monitor.watch(context)
         except PcscdNotRunningError as exc:
-            self._drop_context(report=True)
-            self._set_service(exc)
-        except NoReaderError:
-            monitor.listed_at = 0.0  # a reader vanished between listing and waiting: re-list
-
-    def _apply(self, changed: list[ReaderState]) -> bool:
-        """Take in new reader states; True when the reader list needs a fresh look."""
-        monitor = self._monitor
-        relist = False
-        for state in changed:
-            if state.reader == PNP_NOTIFICATION:
-                if state.known_state != monitor.pnp_state:
-                    monitor.pnp_state = state.known_state
-                    relist = True
-            elif state.gone:
-                relist = True
-            else:
-                self._update_card(state)
-        return relist
-
-    def _relist(self, context: PcscContext) -> None:
-        monitor = self._monitor
-        monitor.listed_at = time.monotonic()
-        readers = context.readers()
-        if readers != monitor.readers:
-            for gone in set(monitor.readers) - set(readers):
-                old = monitor.states.pop(gone, None)
-                if old is not None and old.present and self._events is not None:
-                    self._emit(self._events.card_removed, gone)
-            monitor.readers = readers
-            if self._events is not None:
-                self._emit(self._events.readers_changed, list(readers))
-            for state in context.states([r for r in readers if r not in monitor.states]):
-                self._update_card(state)
-        self._set_service(None if readers else NoReaderError("no reader connected"))
-
-    def _update_card(self, state: ReaderState) -> None:
-        old = self._monitor.states.get(state.reader)
-        self._monitor.states[state.reader] = state
-        events = self._events
-        if events is None:
-            return
-        was_present = old is not None and old.present
-        if old is not None and was_present:
-            swapped = state.present and state.event_count - old.event_count >= 2
-            if not state.present or swapped:
-                # Gone, or pulled and re-inserted between two looks (the counter moved twice).
-                self._emit(events.card_removed, state.reader)
-                was_present = False
-        if state.present and not was_present:
-            self._emit(events.card_inserted, state.reader, b"" if state.mute else state.atr)
+            self._lose_service(exc)
 
     def _read(self, context: PcscContext | None, job: ReadJob) -> None:
         job.started_at = time.perf_counter()
@@ -396,9 +280,8 @@ class ReaderThread:
                 self._jobs.discard(job)
         if job.error is not None:
             if isinstance(job.error, PcscdNotRunningError) and context is not None:
-                self._drop_context(report=True)
-                self._set_service(job.error)
-            self._emit(job.progress.read_failed, job.error)
+                self._lose_service(job.error)
+            emit(job.progress.read_failed, job.error)
         job._finish()
 
 
