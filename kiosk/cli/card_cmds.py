@@ -341,7 +341,7 @@ def cmd_virtual_card(args: argparse.Namespace) -> int:
 
 def _insert(card: Any, host: str, port: int) -> None:
     try:
-        card.insert(timeout=1.0)  # vpcd may be a moment from listening when pcscd just started
+        card.insert(timeout=0.5)  # vpcd may be a moment from listening when pcscd just started
     except OSError as exc:
         raise CliError(
             f"cannot reach vpcd at {host}:{port} (is pcscd running with vsmartcard-vpcd?)",

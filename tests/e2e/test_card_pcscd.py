@@ -9,19 +9,19 @@ import pytest
 
 from cardreader.pcscd_process import VPCD_READERS, PcscdService
 from cardreader.reader_thread import ReaderThread
-from tests.fixtures.pcsc import CardFactory, EventLog, reader_of
+from tests.fixtures.pcsc import CLI_TIMEOUT_S, CardFactory, EventLog, reader_of, run_kiosk
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 Threads = Callable[..., ReaderThread]
 pytestmark = pytest.mark.pcscd_owner
 
 
-def test_pcscd_down_exits_3_with_nothing_on_stdout(
-    pcscd_owned: PcscdService, card_cli: Cli
-) -> None:
+def test_pcscd_down_exits_3_with_nothing_on_stdout(pcscd_owned: PcscdService) -> None:
     pcscd_owned.stop()
-    for command in (("card", "read", "--json"), ("readers",)):
-        done = card_cli(*command)
+    runs = [run_kiosk("card", "read", "--json"), run_kiosk("readers")]
+    for process in runs:
+        out, err = process.communicate(timeout=CLI_TIMEOUT_S)
+        done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
         assert done.returncode == 3, done.stderr
         assert done.stdout == ""
         assert done.stderr.strip() == "kiosk: the PC/SC service (pcscd) is not running"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,14 @@ from smartcard import scard
 from cardreader.pcscd_process import VPCD_READERS
 from cardreader.profile import shipped_profile, shipped_profile_names
 from cardreader.virtual_card import CardFaults
-from tests.fixtures.pcsc import CLI_TIMEOUT_S, CardFactory, VpcdSlots, reader_of, wait_empty
+from tests.fixtures.pcsc import (
+    CLI_TIMEOUT_S,
+    CardFactory,
+    VpcdSlots,
+    reader_of,
+    run_kiosk,
+    wait_empty,
+)
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 THAI_PROFILES = [name for name in shipped_profile_names() if name != "non_thai"]
@@ -37,6 +43,13 @@ def assert_failed(done: subprocess.CompletedProcess[str], code: int, words: str)
     assert "Traceback" not in done.stderr
 
 
+def finish(process: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    """Wait for a `run_kiosk` process; its exit code must be 0."""
+    out, err = process.communicate(timeout=CLI_TIMEOUT_S)
+    assert process.returncode == 0, err
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
 @pytest.fixture(scope="module")
 def profile_reads(vpcd_slots: VpcdSlots) -> dict[str, subprocess.CompletedProcess[str]]:
     """`kiosk card read --json` of every Thai profile, two at a time (one per reader)."""
@@ -45,28 +58,8 @@ def profile_reads(vpcd_slots: VpcdSlots) -> dict[str, subprocess.CompletedProces
         batch = THAI_PROFILES[start : start + 2]
         cards = [vpcd_slots.insert(name, slot=slot) for slot, name in enumerate(batch)]
         try:
-            runs = [
-                (
-                    name,
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "kiosk",
-                            "card",
-                            "read",
-                            "--json",
-                            "--reader",
-                            reader_of(card),
-                        ],
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                        text=True,
-                    ),
-                )
-                for name, card in zip(batch, cards, strict=True)
-            ]
-            for name, process in runs:
+            runs = [run_kiosk("card", "read", "--json", "--reader", reader_of(c)) for c in cards]
+            for name, process in zip(batch, runs, strict=True):
                 out, err = process.communicate(timeout=CLI_TIMEOUT_S)
                 results[name] = subprocess.CompletedProcess(
                     process.args, process.returncode, out, err
@@ -208,15 +201,17 @@ def test_reader_held_exclusively_by_another_program_exits_3(
         scard.SCardReleaseContext(context)
 
 
-def test_two_readers_at_once(virtual_cards: CardFactory, card_cli: Cli) -> None:
+def test_two_readers_at_once(virtual_cards: CardFactory) -> None:
     virtual_cards("standard", slot=0)
     virtual_cards("elderly_lifelong", slot=1)
-    first = read_json(card_cli, "--reader", VPCD_READERS[0], "--no-photo")
-    second = read_json(card_cli, "--reader", VPCD_READERS[1], "--no-photo")
-    assert first["cid"] == shipped_profile("standard").cid
-    assert second["cid"] == shipped_profile("elderly_lifelong").cid
-    readers = card_cli("readers")
-    assert readers.returncode == 0
+    runs = [
+        run_kiosk("card", "read", "--json", "--no-photo", "--reader", VPCD_READERS[0]),
+        run_kiosk("card", "read", "--json", "--no-photo", "--reader", VPCD_READERS[1]),
+        run_kiosk("readers"),
+    ]
+    first, second, readers = (finish(process) for process in runs)
+    assert json.loads(first.stdout)["cid"] == shipped_profile("standard").cid
+    assert json.loads(second.stdout)["cid"] == shipped_profile("elderly_lifelong").cid
     lines = readers.stdout.splitlines()
     assert f"{VPCD_READERS[0]}\tcard (ATR 3B 79 18 00 00 54 48 20 4E 49 44 20 31 30)" in lines
     assert any(line.startswith(f"{VPCD_READERS[1]}\tcard") for line in lines)
