@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from cardreader.errors import CardRemovedError, ReadCancelledError
+from cardreader.pcsc import PcscContext
 from cardreader.pcscd_process import VPCD_READERS
 from cardreader.profile import shipped_profile
 from cardreader.reader_thread import ReaderThread
@@ -144,10 +144,13 @@ def test_stop_during_a_read_ends_it_and_joins_the_thread(
 
 def test_pyscard_is_only_touched_on_the_reader_thread(reader_threads: Threads) -> None:
     thread = reader_threads()
-    contexts: list[Any] = []
-    assert thread.submit(lambda context: contexts.append(context) or context.readers()).result(
-        EVENT_TIMEOUT_S
-    ) == list(VPCD_READERS)
+    contexts: list[PcscContext] = []
+
+    def remember(context: PcscContext) -> list[str]:
+        contexts.append(context)
+        return context.readers()
+
+    assert thread.submit(remember).result(EVENT_TIMEOUT_S) == list(VPCD_READERS)
     with pytest.raises(AssertionError, match="off its reader thread"):
         contexts[0].readers()
 

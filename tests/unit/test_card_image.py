@@ -16,8 +16,8 @@ IMAGE = CardImage(
 )
 
 
-def card(image: CardImage = IMAGE, **kwargs: int) -> CardApplets:
-    applets = CardApplets(image, **kwargs)
+def card(image: CardImage = IMAGE, max_read: int | None = None) -> CardApplets:
+    applets = CardApplets(image, max_read)
     assert applets.answer(apdu.select(apdu.THAI_ID_AID)) == b"\x61\x0a"
     return applets
 
