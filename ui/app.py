@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QFont, QScreen
 
 from kiosk.session import Session
 from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit
@@ -64,12 +64,13 @@ class KioskApp:
         *,
         pool: QThreadPool | None = None,
         now: Callable[[], datetime] = datetime.now,
+        font: QFont | None = None,
     ) -> None:
         self.parts = parts
         # The kiosk's own pool (not the global instance), so closing waits for our work only.
         self.workers = Workers(pool if pool is not None else QThreadPool())
         self.window = KioskWindow(
-            font=load_fonts(),
+            font=font if font is not None else load_fonts(),
             clock=parts.session.clock,
             demo=parts.demo,
             can_print=parts.printing is not None,

@@ -136,6 +136,11 @@ class SessionController(QObject):
         """The card monitor's callbacks, for the reader thread."""
         return CardFeed(self.post)
 
+    @property
+    def holding_slip(self) -> bool:
+        """True while a slip (personal data) is held for printing."""
+        return self._slip is not None
+
     def running_timers(self) -> list[Timer]:
         """The session timers now running (tests, shutdown)."""
         return [timer for timer, qtimer in self._timers.items() if qtimer.isActive()]
@@ -230,10 +235,13 @@ class SessionController(QObject):
         words = Words(view.preferences.language)
         self._slip = build_slip(view, words, kiosk_id=self._printing.kiosk_id, now=self._now())
         self._window.show_notice(words("printing"))
-        signals = self._workers.run(self._printing.print, self._slip)
         token = view.token
-        signals.succeeded.connect(lambda _result: self._printed(token, ok=True))
-        signals.failed.connect(lambda _exc: self._printed(token, ok=False))
+        self._workers.run(
+            self._printing.print,
+            self._slip,
+            on_success=lambda _result: self._printed(token, ok=True),
+            on_failure=lambda _exc: self._printed(token, ok=False),
+        )
 
     def _printed(self, token: int, *, ok: bool) -> None:
         self._slip = None

@@ -1,9 +1,10 @@
 """Work off the GUI thread: one worker abstraction, results and errors by signal.
 
-`Workers.run(fn, *args)` runs `fn` on a QThreadPool thread and returns its `WorkerSignals`:
-`succeeded(result)` or `failed(exception)`, then `finished()`, all delivered on the GUI thread
-(queued). An exception is never swallowed: it reaches `failed`, and the log records its type
-(not its message, which may quote a URL with a CID in it).
+`Workers.run(fn, *args, on_success=..., on_failure=..., on_done=...)` runs `fn` on a
+QThreadPool thread: `on_success(result)` or `on_failure(exception)`, then `on_done()`, all on the
+GUI thread (queued through `WorkerSignals`). The callbacks are connected before the job starts:
+a fast job cannot finish before anyone listens. An exception is never swallowed: it reaches
+`on_failure`, and the log records its type (not its message, which may quote a URL with a CID).
 
 `WorkerCardReading` and `WorkerAgencyChecking` turn blocking read / check functions into the
 non-blocking ports of `kiosk.session_ports`.
@@ -72,11 +73,28 @@ class Workers(QObject):
         self._pool = pool
         self._jobs: set[_Job] = set()
 
-    def run(self, fn: Callable[..., Any], *args: Any) -> WorkerSignals:
-        """Run `fn(*args)` off the GUI thread; connect to the returned signals at once."""
+    def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        on_done: Callable[[], None] | None = None,
+    ) -> WorkerSignals:
+        """Run `fn(*args)` off the GUI thread and report through the callbacks (GUI thread).
+
+        The returned signals serve listeners added later, which may miss a job that already
+        ended; pass callbacks for anything that must not be missed.
+        """
         signals = WorkerSignals(self)
         job = _Job(fn, args, signals)
         self._jobs.add(job)
+        if on_success is not None:
+            signals.succeeded.connect(on_success)
+        if on_failure is not None:
+            signals.failed.connect(on_failure)
+        if on_done is not None:
+            signals.finished.connect(on_done)
         signals.finished.connect(lambda: self._forget(job))
         self._pool.start(job)
         return signals
@@ -108,8 +126,12 @@ class WorkerCardReading:
 
     def start_read(self, reader: str, progress: ReadFeed) -> None:
         """Start the read on a worker."""
-        signals = self._workers.run(self._read, reader, progress)
-        signals.failed.connect(lambda exc: progress.read_failed(_ReaderFault(exc)))
+        self._workers.run(
+            self._read,
+            reader,
+            progress,
+            on_failure=lambda exc: progress.read_failed(_ReaderFault(exc)),
+        )
 
     def cancel_read(self, token: int) -> None:
         """Nothing to stop: the session ignores a cancelled read's late reports."""
@@ -150,8 +172,9 @@ class WorkerAgencyChecking:
                     return
             feed.on_result(result)
 
-        signals = self._workers.run(self._check, cid, opt_out, deliver)
-        signals.finished.connect(feed.on_done)
+        # A lambda, not `feed.on_done`: PySide holds a bound method's object only weakly, and
+        # nothing else keeps this feed alive until the check ends.
+        self._workers.run(self._check, cid, opt_out, deliver, on_done=lambda: feed.on_done())  # noqa: PLW0108
 
     def cancel_check(self, token: int) -> None:
         """Stop delivering answers of session `token`."""
