@@ -21,7 +21,13 @@ Seams for the offline cache (hooks given to the constructor):
 - `on_live(identity, result)` receives every live answer (`ok` or `not_found`) before it is
   delivered — e.g. to write its snapshot. `run(..., keep_snapshots=False)` (the citizen opted
   out) skips it. When `run` returns, every `on_live` call has returned.
+- `run(..., fallback=hook)` / `results(..., fallback=hook)` replace the constructor's fallback for
+  one check: what only that check knows (the NHSO applet read from the citizen's card, the
+  snapshots read for that citizen) reaches the fallback without the adapters seeing it.
 A hook that raises is logged (type only) and the result goes on unchanged.
+
+The agency threads a check starts end by themselves shortly after its deadline; `join_workers`
+waits for them (an owner's clean shutdown).
 """
 
 from __future__ import annotations
@@ -152,6 +158,8 @@ class AgencyCheck:
         self._fallback = fallback
         self._on_live = on_live
         self._now = now
+        self._workers_lock = threading.Lock()
+        self._workers: set[threading.Thread] = set()
 
     def run(
         self,
@@ -159,12 +167,15 @@ class AgencyCheck:
         on_result: OnResult | None = None,
         *,
         keep_snapshots: bool = True,
+        fallback: Fallback | None = None,
     ) -> CheckOutcome:
-        """Ask every agency; call `on_result` with each result as it lands; return them all."""
+        """Ask every agency; call `on_result` with each result as it lands; return them all.
+
+        `fallback`, when given, replaces the constructor's fallback for this check."""
         started = time.monotonic()
         checked_at = self._now()
         got: dict[str, AgencyResult] = {}
-        for result in self.results(identity, keep_snapshots=keep_snapshots):
+        for result in self.results(identity, keep_snapshots=keep_snapshots, fallback=fallback):
             got[result.agency] = result
             if on_result is not None:
                 on_result(result)
@@ -177,9 +188,14 @@ class AgencyCheck:
         )
 
     def results(
-        self, identity: CitizenIdentity, *, keep_snapshots: bool = True
+        self,
+        identity: CitizenIdentity,
+        *,
+        keep_snapshots: bool = True,
+        fallback: Fallback | None = None,
     ) -> Iterator[AgencyResult]:
         """Yield each agency's result as soon as it is known; the last by the deadline."""
+        hooks = _Hooks(fallback or self._fallback, self._on_live if keep_snapshots else None)
         deadline = Deadline.after(self.timeout_s)
         mailbox = _Round()
         pending: dict[int, AgencyAdapter] = {}
@@ -190,30 +206,64 @@ class AgencyCheck:
                 skipped.append(failed_result(adapter.id, reason, _SKIP_MESSAGES[reason]))
                 continue
             pending[index] = adapter
-            threading.Thread(
-                target=_ask,
-                args=(adapter, identity, deadline, index, mailbox),
-                name=f"agency-{adapter.id}",
-                daemon=True,  # a straggler must not hold the process open at exit
-            ).start()
+            self._start_worker(adapter, identity, deadline, index, mailbox)
         for result in skipped:
-            yield self._finish(identity, result, keep_snapshots)
+            yield self._finish(identity, result, hooks)
         while pending:
             try:
                 index, result = mailbox.inbox.get(timeout=deadline.remaining())
             except queue.Empty:
                 break
-            yield self._delivered(pending.pop(index), identity, result, keep_snapshots)
+            yield self._delivered(pending.pop(index), identity, result, hooks)
         if not pending:
             return
         for index, result in mailbox.close():
-            yield self._delivered(pending.pop(index), identity, result, keep_snapshots)
+            yield self._delivered(pending.pop(index), identity, result, hooks)
         for adapter in pending.values():
             self.breakers[adapter.id].record_failure()
             late = failed_result(
                 adapter.id, FailureReason.TIMEOUT, f"no answer within {self.timeout_s:g} s"
             )
-            yield self._finish(identity, late, keep_snapshots)
+            yield self._finish(identity, late, hooks)
+
+    def join_workers(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for every agency thread still running (stragglers end
+        shortly after their check's deadline); False if some are still running."""
+        end = time.monotonic() + timeout
+        while True:
+            with self._workers_lock:
+                workers = list(self._workers)
+            if not workers:
+                return True
+            for worker in workers:
+                worker.join(max(0.0, end - time.monotonic()))
+            if time.monotonic() >= end:
+                with self._workers_lock:
+                    return not self._workers
+
+    def _start_worker(
+        self,
+        adapter: AgencyAdapter,
+        identity: CitizenIdentity,
+        deadline: Deadline,
+        index: int,
+        mailbox: _Round,
+    ) -> None:
+        def work() -> None:
+            try:
+                _ask(adapter, identity, deadline, index, mailbox)
+            finally:
+                with self._workers_lock:
+                    self._workers.discard(worker)
+
+        worker = threading.Thread(
+            target=work,
+            name=f"agency-{adapter.id}",
+            daemon=True,  # a straggler must not hold the process open at exit
+        )
+        with self._workers_lock:
+            self._workers.add(worker)
+        worker.start()
 
     def _skip_reason(self, agency_id: str) -> FailureReason | None:
         if self._health is not None and self._health.is_down(agency_id):
@@ -227,33 +277,41 @@ class AgencyCheck:
         adapter: AgencyAdapter,
         identity: CitizenIdentity,
         result: AgencyResult,
-        keep_snapshots: bool,
+        hooks: _Hooks,
     ) -> AgencyResult:
         breaker = self.breakers[adapter.id]
         if result.reason in UNREACHED:
             breaker.record_failure()
         elif result.reason is not FailureReason.INTERNAL:
             breaker.record_success()
-        return self._finish(identity, result, keep_snapshots)
+        return self._finish(identity, result, hooks)
 
     def _finish(
-        self, identity: CitizenIdentity, result: AgencyResult, keep_snapshots: bool
+        self, identity: CitizenIdentity, result: AgencyResult, hooks: _Hooks
     ) -> AgencyResult:
         live = result.source is ResultSource.LIVE and result.status in _ANSWERED
         if live:
-            if keep_snapshots and self._on_live is not None:
+            if hooks.on_live is not None:
                 try:
-                    self._on_live(identity, result)
+                    hooks.on_live(identity, result)
                 except Exception as exc:  # noqa: BLE001 - a cache failure must not cost the answer
                     log.error("on_live hook failed for %s (%s)", result.agency, type(exc).__name__)
             return result
-        if self._fallback is None:
+        if hooks.fallback is None:
             return result
         try:
-            return self._fallback(identity, result)
+            return hooks.fallback(identity, result)
         except Exception as exc:  # noqa: BLE001 - the live failure still stands
             log.error("fallback hook failed for %s (%s)", result.agency, type(exc).__name__)
             return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Hooks:
+    """The hooks of one check: its fallback, and `on_live` unless the citizen opted out."""
+
+    fallback: Fallback | None
+    on_live: OnLive | None
 
 
 _ANSWERED = frozenset({AgencyStatus.OK, AgencyStatus.NOT_FOUND})

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from adapters.answer import BANGKOK
 from adapters.base import AgencyResult, AgencyStatus, Entitlement, FailureReason, ResultSource
 from kiosk.config import KioskConfig
 from offline_cache import (
@@ -81,8 +82,9 @@ def result_to_payload(result: AgencyResult) -> dict[str, Any]:
 def snapshot_to_result(
     snapshot: Snapshot, *, reason: FailureReason | None, message: str
 ) -> AgencyResult | None:
-    """The cached answer, marked `source: cache` with its `as_of` and why the live answer
-    failed; None when the payload is not one this release understands (logged)."""
+    """The cached answer, marked `source: cache` with its `as_of` (in Bangkok time, as live
+    answers carry it: the screen shows its date) and why the live answer failed; None when the
+    payload is not one this release understands (logged)."""
     payload: Mapping[str, Any] = snapshot.payload
     try:
         if payload.get("v") != PAYLOAD_VERSION:
@@ -100,7 +102,7 @@ def snapshot_to_result(
         agency=snapshot.agency,
         status=status,
         source=ResultSource.CACHE,
-        as_of=snapshot.as_of,
+        as_of=snapshot.as_of.astimezone(BANGKOK),
         message=message,
         entitlements=entitlements,
         reason=reason,

@@ -1,25 +1,32 @@
 """`kiosk check CID [--json] [--config FILE]` and `kiosk agency-sim`.
 
-Neither command imports Qt (a test proves it for `check`).
+`kiosk check` runs the same `AgencyService` as the kiosk (without its connectivity monitor): it
+answers failed agencies from the offline cache, refreshes the cache with every live answer, and
+writes an audit line. Neither command imports Qt (a test proves it for `check`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import pwd
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from adapters.base import AgencyAdapter, AgencyResult, CitizenIdentity, Entitlement
+from adapters.base import AgencyResult, CitizenIdentity, Entitlement
 from cardreader.cid import InvalidCidError, mask_cid, validate_cid
-from kiosk.agencies import build_agencies
-from kiosk.check import AgencyCheck, CheckOutcome
+from kiosk.agency_info import AgencyInfo
+from kiosk.agency_service import AgencyService
+from kiosk.check import CheckOutcome
 from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from kiosk.config import load_config
+from kiosk.logs import configure_logging
 
 DEFAULT_SIM_PORT = 8780
 
@@ -60,28 +67,68 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Validate the CID, ask every enabled agency, print the answer."""
+    """Validate the CID, ask every enabled agency (the cache answers for those that fail),
+    print the answer, write the audit line. Cache problems are warnings: the answer is live."""
     try:
         cid = validate_cid(args.cid)
     except InvalidCidError as exc:
         raise CliError(f"invalid citizen ID: {exc}", EXIT_USAGE) from None
     config = load_config(args.config)
-    with build_agencies(config) as agencies:
-        check = AgencyCheck(agencies.adapters, timeout_s=config.agencies.timeout_s)
-        outcome = check.run(CitizenIdentity(cid))
+    # The kiosk's own log file gets what goes wrong (no personal data: see kiosk.logs); the
+    # terminal gets the answer and the plain-sentence warnings below.
+    configure_logging(
+        config.kiosk.data_dir,
+        level=config.logging.level,
+        max_bytes=config.logging.max_bytes,
+        backups=config.logging.backups,
+        console_level="ERROR",
+    )
+    # No connectivity monitor: a one-shot run has no history, so the deadline applies.
+    service = AgencyService.from_config(config)
+    problem = service.cache_problem()
+    try:
+        service.start()
+        if problem is not None:
+            _warn(f"{problem}; answering live only, nothing is cached")
+        outcome = service.run(CitizenIdentity(cid), actor=cli_actor())
         if args.json:
-            text = json.dumps(outcome_json(outcome, cid, agencies.adapters), ensure_ascii=False)
+            text = json.dumps(outcome_json(outcome, cid, service.agencies), ensure_ascii=False)
         else:
-            text = outcome_text(outcome, cid, agencies.adapters)
-    print(text, flush=True)
+            text = outcome_text(outcome, cid, service.agencies)
+        print(text, flush=True)
+    finally:
+        # Queued snapshots are written here, after the answer is out.
+        service.close()
+    health = service.health()
+    writer = health.writer
+    if problem is None and writer is not None and writer.failed + writer.dropped:
+        cause = health.cache.cause.value if health.cache and health.cache.cause else "unknown"
+        _warn(
+            f"{writer.failed + writer.dropped} answers were not saved to the offline cache "
+            f"({cause})"
+        )
+    if health.audit_failures:
+        _warn("the audit line could not be written (see the log)")
     return EXIT_OK
 
 
-def outcome_json(
-    outcome: CheckOutcome, cid: str, adapters: tuple[AgencyAdapter, ...]
-) -> dict[str, Any]:
+def cli_actor() -> str:
+    """Who runs the command, for the audit line: `cli:<effective unix user>`."""
+    uid = os.geteuid()
+    try:
+        name = pwd.getpwuid(uid).pw_name
+    except KeyError:
+        name = f"uid{uid}"
+    return f"cli:{name}"[:64]
+
+
+def _warn(sentence: str) -> None:
+    print(f"kiosk: warning: {sentence}", file=sys.stderr, flush=True)
+
+
+def outcome_json(outcome: CheckOutcome, cid: str, agencies: Sequence[AgencyInfo]) -> dict[str, Any]:
     """The `kiosk check --json` document (DESIGN.md)."""
-    by_id = {a.id: a for a in adapters}
+    by_id = {a.id: a for a in agencies}
     return {
         "checked_at": outcome.checked_at.isoformat(),
         "cid_masked": mask_cid(cid),
@@ -93,9 +140,9 @@ def outcome_json(
     }
 
 
-def outcome_text(outcome: CheckOutcome, cid: str, adapters: tuple[AgencyAdapter, ...]) -> str:
+def outcome_text(outcome: CheckOutcome, cid: str, agencies: Sequence[AgencyInfo]) -> str:
     """A readable table: one block per agency, one line per entitlement."""
-    by_id = {a.id: a for a in adapters}
+    by_id = {a.id: a for a in agencies}
     lines = [
         f"Citizen {mask_cid(cid)} checked {outcome.checked_at.isoformat()} "
         f"(network {outcome.network.value}, {outcome.elapsed_s:.2f} s)",
