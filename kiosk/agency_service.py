@@ -363,6 +363,11 @@ class AgencyService:
         thread.start()
         return handle
 
+    def flush_snapshots(self, timeout: float | None = None) -> bool:
+        """Wait until the snapshots queued so far are written (or failed); False on timeout.
+        Nothing needs this to be correct: it is for tests and for a technician's "sync now"."""
+        return self._writer.flush(timeout) if self._writer is not None else True
+
     def forget_citizen(self, cid: str, timeout: float | None = None) -> int | None:
         """Delete this citizen's snapshots (the consent screen's opt-out), after any of theirs
         still queued: the number deleted, or None when the cache could not (or there is none,
