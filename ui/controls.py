@@ -32,6 +32,17 @@ def set_state(widget: QWidget, state: str) -> None:
         _repolish(widget)
 
 
+def set_tone(widget: QWidget, tone: str) -> None:
+    """Colour a label by tone ("active", "asking", "offline", "neutral"; "" for plain text).
+
+    A property picked up by the window's style sheet, not a style sheet per widget: restyling
+    one widget is cheap, parsing a style sheet for it is not (a tile repaints on every answer).
+    """
+    if widget.property("tone") != tone:
+        widget.setProperty("tone", tone)
+        _repolish(widget)
+
+
 def _repolish(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)

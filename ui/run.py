@@ -47,7 +47,7 @@ _DEMO_DELAYS = {
 }
 
 
-class _NotWired:
+class NotWired:
     """Card reading and checking before the real wiring: nothing ever starts."""
 
     def start_read(self, reader: str, progress: ReadFeed) -> None:
@@ -86,8 +86,8 @@ def run_app(*, config_file: str | None, demo: bool, windowed: bool) -> int:
     )
     parts = KioskParts(
         session=session,
-        card=demo_card if demo else _NotWired(),
-        checks=demo_checks if demo else _NotWired(),
+        card=demo_card if demo else NotWired(),
+        checks=demo_checks if demo else NotWired(),
         audit=LoggedConsent(),
         printing=(
             SlipPrinting(config.kiosk.id, config.printer.name, paper=config.printer.paper)

@@ -222,6 +222,11 @@ def style_sheet(p: Palette, m: Metrics) -> str:
         background: {p.offline_bg}; border-color: {p.offline};
     }}
     QFrame[role="tile"]:focus {{ border-color: {p.focus}; }}
+    QLabel[tone="active"] {{ color: {p.active}; }}
+    QLabel[tone="asking"] {{ color: {p.asking}; }}
+    QLabel[tone="offline"] {{ color: {p.offline}; }}
+    QLabel[tone="neutral"] {{ color: {p.unavailable}; }}
+    QWidget#scrollCue {{ background: {p.background}; border-top: 2px solid {p.border}; }}
     QFrame[role="bannerbar"] {{
         background: {p.banner_bg}; border-bottom: {border}px solid {p.offline};
     }}

@@ -187,3 +187,39 @@ def test_tiles_fill_in_as_answers_land(make_kiosk: MakeKiosk) -> None:
     # Every intermediate view was drawn: the first shows every tile asking.
     first = next(v for v in kiosk.views if v.tiles)
     assert {t.state for t in first.tiles} == {TileState.ASKING}
+
+
+class _BrokenReader:
+    """A card port that fails the way a bug would: it raises on the GUI thread."""
+
+    def start_read(self, reader: str, progress: object) -> None:
+        raise RuntimeError("bug in the wiring")
+
+    def cancel_read(self, token: int) -> None:
+        del token
+
+
+def test_an_error_while_handling_ends_the_session_quietly(
+    make_kiosk: MakeKiosk, caplog: pytest.LogCaptureFixture
+) -> None:
+    kiosk = make_kiosk(card=_BrokenReader())
+    kiosk.post(CardInserted(DEMO_READER))
+    kiosk.wait_state(SessionState.AWAIT_REMOVAL)
+    assert kiosk.session.view.end_reason is EndReason.RESET
+    assert kiosk.window.stack.currentWidget() is kiosk.window.take_card
+    assert any("RuntimeError" in r.getMessage() for r in caplog.records)
+    assert not any("bug in the wiring" in r.getMessage() for r in caplog.records)
+    kiosk.remove_card()
+    kiosk.wait_state(SessionState.IDLE)
+
+
+def test_any_touch_postpones_the_inactivity_warning(make_kiosk: MakeKiosk, qapp: object) -> None:
+    kiosk = make_kiosk(idle_s=0.4, warning_s=5.0)
+    kiosk.app.watch_activity(qapp)  # type: ignore[arg-type]
+    kiosk.insert_card()
+    text = kiosk.window.consent.purpose  # not a button: any touch counts
+    for _ in range(6):
+        kiosk.tap(text)
+        kiosk.qtbot.wait(150)
+    assert not kiosk.window.overlay.isVisible()
+    kiosk.wait_until(kiosk.window.overlay.isVisible)  # untouched, it comes

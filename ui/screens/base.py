@@ -105,10 +105,6 @@ class ScrollPage(QWidget):
     def set_cue(self, text: str, look: Look) -> None:
         """The cue's words and colours."""
         self._cue_text.set_text(text)
-        self._cue.setStyleSheet(
-            f"QWidget#scrollCue {{ background: {look.palette.background}; "
-            f"border-top: 2px solid {look.palette.border}; }}"
-        )
         self._place_cue()
         for icon in self._cue_icons:
             icon.show_glyph(

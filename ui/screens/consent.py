@@ -122,20 +122,27 @@ class ConsentScreen(Screen):
         self.cleared.set_text(words("consent_cleared"))
 
     def _show_agencies(self, agencies: tuple[AgencyInfo, ...], words: Words) -> None:
-        if agencies != self._agencies or len(self.agency_labels) != len(agencies):
+        if len(self.agency_labels) != len(agencies):
             for label in self.agency_labels:
                 self._agency_grid.removeWidget(label)
+                label.hide()  # gone from the screen now, deleted with the next event loop turn
                 label.deleteLater()
-            self.agency_labels = []
-            columns = 2 if self._look is not None and self._look.landscape else 1
-            rows = (len(agencies) + columns - 1) // columns
-            for index in range(len(agencies)):
-                label = TextLabel("strong")
-                self.agency_labels.append(label)
-                self._agency_grid.addWidget(label, index % rows, index // rows)
+            self.agency_labels = [TextLabel("strong") for _ in agencies]
+            self._agencies = ()
+        if agencies != self._agencies:
+            self._place_agencies()
             self._agencies = agencies
         for label, agency in zip(self.agency_labels, agencies, strict=True):
             label.set_text(f"•  {agency.name(words.language)}")
+
+    def _place_agencies(self) -> None:
+        """One column in portrait, two in landscape, filled top to bottom."""
+        columns = 2 if self._look is not None and self._look.landscape else 1
+        rows = max(1, (len(self.agency_labels) + columns - 1) // columns)
+        for label in self.agency_labels:
+            self._agency_grid.removeWidget(label)
+        for index, label in enumerate(self.agency_labels):
+            self._agency_grid.addWidget(label, index % rows, index // rows)
 
     def clear(self) -> None:
         """Forget the holder."""

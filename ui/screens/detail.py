@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.session_view import SessionView, Tile, TileState
-from ui.controls import TextLabel
+from ui.controls import TextLabel, set_tone
 from ui.qr import qr_image, qr_targets
 from ui.screens.base import Look, Screen, ScrollPage, panel
 from ui.screens.results import tone_colour
@@ -33,6 +33,7 @@ class DetailScreen(Screen):
         self.qr_codes: list[tuple[QLabel, TextLabel]] = []
         self._look: Look | None = None
         self._shown: tuple[int, str, str] | None = None  # (token, agency, language) on screen
+        self._qr_cache: dict[tuple[str, int], QPixmap] = {}
 
         content = QWidget()
         self._content = QVBoxLayout(content)
@@ -83,7 +84,7 @@ class DetailScreen(Screen):
         colour = tone_colour(look.palette, state.tone)
         self.badge_icon.show_glyph(state.glyph, colour, look.palette.background, look.metrics.icon)
         self.badge_text.set_text(state.text)
-        self.badge_text.setStyleSheet(f"color: {colour};")
+        set_tone(self.badge_text, state.tone.value)
         self._show_why(tile, words)
         self.none.set_text(words("detail_none") if not tile.entitlements else "")
         self.none.setVisible(not tile.entitlements)
@@ -134,13 +135,11 @@ class DetailScreen(Screen):
 
     def _add_qr_codes(self, tile: Tile, words: Words) -> None:
         assert self._look is not None
-        m, p = self._look.metrics, self._look.palette
-        side = m.px(220)
+        side = self._look.metrics.px(220)
         for kind, payload in qr_targets(tile.agency):
             box = QVBoxLayout()
             image = QLabel()
-            # Dark modules on white whatever the mode: phone cameras want that.
-            image.setPixmap(QPixmap.fromImage(qr_image(payload, side, "#000000", "#FFFFFF")))
+            image.setPixmap(self._qr_pixmap(payload, side))
             image.setAlignment(Qt.AlignmentFlag.AlignHCenter)
             caption = TextLabel("small", align=Qt.AlignmentFlag.AlignHCenter)
             caption.set_text(
@@ -151,13 +150,21 @@ class DetailScreen(Screen):
             box.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
             holder = QWidget()
             holder.setLayout(box)
-            holder.setStyleSheet(f"background: transparent; color: {p.text};")
             self._qr_row.addWidget(holder)
             self.qr_codes.append((image, caption))
         self._qr_row.addStretch(1)
 
+    def _qr_pixmap(self, payload: str, side: int) -> QPixmap:
+        """The QR code of an agency's public page or hotline. Drawing one costs ~8 ms on the
+        GUI thread, so they are kept: they name an agency, never a citizen."""
+        key = (payload, side)
+        if key not in self._qr_cache:
+            # Dark modules on white whatever the mode: phone cameras want that.
+            self._qr_cache[key] = QPixmap.fromImage(qr_image(payload, side, "#000000", "#FFFFFF"))
+        return self._qr_cache[key]
+
     def clear(self) -> None:
-        """Drop the answer, its panels and the QR images."""
+        """Drop the answer, its panels and the QR images shown."""
         self._shown = None
         for label in (self.agency, self.badge_text, self.why, self.none, self.hotline):
             label.clear()

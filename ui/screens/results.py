@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.session_view import SessionView, Tile
-from ui.controls import PhotoFrame, TextLabel, set_role, set_state
+from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon
 from ui.strings import Words
@@ -86,7 +86,7 @@ class AgencyTile(QFrame):
         colour = tone_colour(p, state.tone)
         self.badge_icon.show_glyph(state.glyph, colour, p.surface, m.icon)
         self.badge_text.set_text(state.text)
-        self.badge_text.setStyleSheet(f"color: {colour};")
+        set_tone(self.badge_text, state.tone.value)
         entitlements = tile.entitlements
         agency_name = tile.agency.name(words.language)
         for label, entitlement in zip(self.headlines, (*entitlements, None, None), strict=False):
@@ -101,7 +101,7 @@ class AgencyTile(QFrame):
         self.more.setVisible(extra > 0)
         hint = tile_hint(tile, words)
         self.hint.set_text(hint)
-        self.hint.setStyleSheet(f"color: {colour};" if tile.from_copy else "")
+        set_tone(self.hint, state.tone.value if tile.from_copy else "")
         self.hint.setVisible(bool(hint))
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if self._answered else Qt.CursorShape.ArrowCursor
@@ -260,6 +260,8 @@ class ResultsScreen(Screen):
     def _rebuild_tiles(self, ids: list[str]) -> None:
         for tile in self.tiles.values():
             self._grid.removeWidget(tile)
+            tile.clear()
+            tile.hide()  # gone from the screen now, deleted with the next event loop turn
             tile.deleteLater()
         self.tiles = {}
         for agency_id in ids:
