@@ -363,6 +363,12 @@ class AgencyService:
         thread.start()
         return handle
 
+    def probe_now(self) -> None:
+        """Have the connectivity monitor probe every agency on its next tick (a technician's
+        "test connection"); nothing without a monitor."""
+        if self._monitor is not None:
+            self._monitor.probe_soon()
+
     def flush_snapshots(self, timeout: float | None = None) -> bool:
         """Wait until the snapshots queued so far are written (or failed); False on timeout.
         Nothing needs this to be correct: it is for tests and for a technician's "sync now"."""
