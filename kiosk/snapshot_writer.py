@@ -96,6 +96,7 @@ class SnapshotWriter:
         self._busy = 0  # jobs taken off the queue and not yet done
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._exited = False  # the thread has returned: nothing queued now would be done by it
         self._counts = {"written": 0, "failed": 0, "dropped": 0, "forgotten": 0}
 
     # --- running -------------------------------------------------------------------------------
@@ -160,16 +161,21 @@ class SnapshotWriter:
         The future gives the number deleted, or None if the store could not delete."""
         done: Future[int | None] = Future()
         with self._cond:
-            if not self._closing:
-                self._jobs.append(_Forget(cid, done))
-                self._cond.notify_all()
-                return done
-        # Closed: do it here; the store is still open until its owner closes it after us.
-        done.set_result(self._delete(cid))
+            self._jobs.append(_Forget(cid, done))
+            self._cond.notify_all()
+            running = self._thread_serves()
+        if not running:
+            # Not started, or its thread has ended: do the queue here, in order (the store stays
+            # open until its owner closes it, after the writer).
+            self._drain_here()
         return done
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything queued so far is done; False on timeout."""
+        with self._cond:
+            running = self._thread_serves()
+        if not running:
+            self._drain_here()
         with self._cond:
             return self._cond.wait_for(lambda: not self._jobs and not self._busy, timeout)
 
@@ -179,6 +185,11 @@ class SnapshotWriter:
             return WriterStats(pending=len(self._jobs) + self._busy, **self._counts)
 
     # --- the thread ----------------------------------------------------------------------------
+
+    def _thread_serves(self) -> bool:
+        """Under the lock: True when the thread will take what is queued now (it leaves only
+        under the lock, with the queue empty)."""
+        return self._thread is not None and not self._exited
 
     def _loop(self) -> None:
         next_purge = self._monotonic() + self._purge_every_s
@@ -190,6 +201,7 @@ class SnapshotWriter:
                         break
                     self._cond.wait(left)
                 if not self._jobs and self._closing:
+                    self._exited = True
                     return
                 batch = self._take()
                 self._busy = len(batch)

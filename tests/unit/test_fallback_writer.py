@@ -160,13 +160,18 @@ def test_close_writes_what_is_queued_then_joins_and_refuses_more(store: Snapshot
     assert writer.forget(CID).result(LIVENESS) == len(AGENCIES)  # still honoured, in place
 
 
-def test_a_writer_never_started_does_its_queue_when_closed(store: SnapshotStore) -> None:
+def test_a_writer_never_started_does_its_queue_in_place_when_asked(store: SnapshotStore) -> None:
     writer = SnapshotWriter(store)
     writer.save(CID, answer("nhso"))
-    forgotten = writer.forget(OTHER)
+    writer.save(CID, answer("sso"))
+    assert writer.forget(CID).result(0) == 2  # at once, after the saves queued before it
+    writer.save(OTHER, answer("nhso"))
+    assert writer.flush(0)
+    assert sorted(store.get_all(OTHER)) == ["nhso"]
+    writer.save(CID, answer("welfare"))
     assert writer.close()
-    assert sorted(store.get_all(CID)) == ["nhso"]
-    assert forgotten.result(0) == 0
+    assert sorted(store.get_all(CID)) == ["welfare"]
+    assert writer_threads() == []
 
 
 def test_the_retention_purge_runs_on_the_writer_thread(
