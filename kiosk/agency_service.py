@@ -18,7 +18,8 @@ cache (the snapshot store and its writer thread) and the audit log, all built fr
 The cache is best-effort: a key file that cannot be read or a database that cannot be opened
 leaves the service answering live (`cache_problem()` says why). Blocking calls (`run`,
 `forget_citizen`) are for worker threads; `check` starts the work on a thread of its own and
-returns a `CheckHandle`. `close()` joins every thread the service started.
+returns a `CheckHandle`. `close()` joins every thread the service started. What `health()`
+reports is described in `kiosk.agency_health`.
 """
 
 from __future__ import annotations
@@ -28,22 +29,22 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from adapters.answer import bangkok_now
 from adapters.base import AgencyResult, CitizenIdentity
-from adapters.breaker import BreakerState, CircuitBreaker
+from adapters.breaker import CircuitBreaker
 from cardreader.types import NhsoCardData
 from kiosk.agencies import AgencySet, build_agencies
+from kiosk.agency_health import ServiceHealth, agency_reports
 from kiosk.agency_info import AgencyInfo
 from kiosk.audit import AuditLog, open_audit_log
-from kiosk.check import AgencyCheck, CheckOutcome, NetworkState, OnResult
+from kiosk.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.config import KioskConfig
-from kiosk.connectivity import AgencyHealth, ConnectivityMonitor
+from kiosk.connectivity import ConnectivityMonitor
 from kiosk.fallback import CitizenFallback
-from kiosk.snapshot_writer import SnapshotWriter, WriterStats
+from kiosk.snapshot_writer import SnapshotWriter
 from kiosk.snapshots import load_cache_secret, open_snapshot_store
-from offline_cache import HealthState, KeyFileError, SnapshotStore, StoreHealth
+from offline_cache import HealthState, KeyFileError, SnapshotStore
 
 log = logging.getLogger(__name__)
 
@@ -58,66 +59,6 @@ class MonitorSettings:
     down_interval_s: float = 10.0
     probe_timeout_s: float = 3.0
     tick_s: float = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class AgencyHealthReport:
-    """One agency as maintenance mode shows it: its last probe and its breaker."""
-
-    agency: str
-    up: bool | None  # None: not probed yet (or no monitor)
-    checked_at: datetime | None
-    latency_s: float | None
-    detail: str
-    breaker: BreakerState
-    failures: int
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON object of the same fields."""
-        return {
-            "agency": self.agency,
-            "up": self.up,
-            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
-            "latency_s": self.latency_s,
-            "detail": self.detail,
-            "breaker": self.breaker.value,
-            "failures": self.failures,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceHealth:
-    """Everything maintenance mode needs to know about agencies and the cache; no personal
-    data."""
-
-    network: NetworkState | None  # the monitor's view; None without a monitor
-    agencies: tuple[AgencyHealthReport, ...]
-    cache: StoreHealth | None  # None when there is no cache at all
-    cache_problem: str | None
-    writer: WriterStats | None
-    audit_lines: int
-    audit_failures: int
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON object of the same fields."""
-        writer = self.writer
-        return {
-            "network": self.network.value if self.network else None,
-            "agencies": [a.to_json() for a in self.agencies],
-            "cache": self.cache.to_json() if self.cache else None,
-            "cache_problem": self.cache_problem,
-            "writer": None
-            if writer is None
-            else {
-                "pending": writer.pending,
-                "written": writer.written,
-                "failed": writer.failed,
-                "dropped": writer.dropped,
-                "forgotten": writer.forgotten,
-            },
-            "audit_lines": self.audit_lines,
-            "audit_failures": self.audit_failures,
-        }
 
 
 class CheckHandle:
@@ -406,27 +347,15 @@ class AgencyService:
 
     def health(self) -> ServiceHealth:
         """Per-agency probes and breakers, the network as the monitor sees it, cache health."""
-        view: Mapping[str, AgencyHealth] = self._monitor.view() if self._monitor else {}
-        reports = []
-        for adapter in self._agencies.adapters:
-            seen = view.get(adapter.id) or AgencyHealth(adapter.id)
-            breaker = self._check.breakers[adapter.id]
-            reports.append(
-                AgencyHealthReport(
-                    agency=adapter.id,
-                    up=seen.up,
-                    checked_at=seen.checked_at,
-                    latency_s=seen.latency_s,
-                    detail=seen.detail,
-                    breaker=breaker.state,
-                    failures=breaker.failures,
-                )
-            )
         with self._lock:
             lines, failures = self._audit_counts["lines"], self._audit_counts["failures"]
         return ServiceHealth(
             network=self._monitor.network() if self._monitor else None,
-            agencies=tuple(reports),
+            agencies=agency_reports(
+                self._agencies.adapters,
+                self._monitor.view() if self._monitor else {},
+                self._check.breakers,
+            ),
             cache=self._store.health() if self._store is not None else None,
             cache_problem=self.cache_problem(),
             writer=self._writer.stats() if self._writer is not None else None,
