@@ -208,6 +208,24 @@ def test_an_error_answer_is_also_served_from_the_cache_keeping_its_reason(
     assert sso.message.startswith("The agency's answer could not be read")
 
 
+def test_an_agency_skipped_by_its_open_breaker_is_answered_from_the_cache(
+    service: AgencyService, agency_sim: AgencySimulator
+) -> None:
+    first = service.run(DEMO).result("sso")
+    assert service.flush_snapshots(LIVENESS)
+    agency_sim.faults.add(parse_fault("sso=reset"))
+    for _ in range(3):  # three failures in a row open the breaker
+        assert service.run(DEMO).result("sso").reason is FailureReason.UNREACHABLE
+    asked = agency_sim.stats()["sso"]
+    sso = service.run(DEMO).result("sso")
+    assert (sso.reason, sso.source, sso.as_of) == (
+        FailureReason.CIRCUIT_OPEN,
+        ResultSource.CACHE,
+        first.as_of,
+    )
+    assert agency_sim.stats()["sso"] == asked  # skipped: nothing was sent
+
+
 # --- the card answers for NHSO --------------------------------------------------------------------
 
 
