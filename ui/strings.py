@@ -117,6 +117,10 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = {
     "detail_no_end": ("ไม่มีวันสิ้นสุด", "No end date"),
     "detail_hotline": ("สายด่วน {hotline}", "Hotline {hotline}"),
     "detail_none": ("หน่วยงานนี้ไม่มีข้อมูลสิทธิ์ของท่าน", "This agency has no right on record for you"),
+    "detail_unknown": (
+        "ขณะนี้ยังไม่ทราบผลจากหน่วยงานนี้ กรุณาลองใหม่ภายหลัง หรือโทรสอบถาม",
+        "No answer from this agency for now. Please try again later, or call them.",
+    ),
     "detail_why_copy": ("ตอบจากสำเนาเพราะ: {why}", "Shown from a copy because: {why}"),
     "detail_why_unavailable": ("สาเหตุ: {why}", "Why: {why}"),
     "qr_web": ("สแกนเพื่อเปิดเว็บไซต์", "Scan to open the website"),

@@ -96,6 +96,8 @@ class KioskWindow(QWidget):
         self.bar = BottomBar()
 
         layout = QVBoxLayout(self)
+        # The window's size is the screen's; its content never resizes it (pages scroll).
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)

@@ -18,6 +18,7 @@ from kiosk.session_events import (
     CardInserted,
     CidRead,
     ConsentAgreed,
+    DetailClosed,
     DetailOpened,
     FinishPressed,
     HighContrastToggled,
@@ -142,6 +143,11 @@ def test_reading_consent_results_detail_warning_take_card(stage: Stage) -> None:
     assert w.stack.currentWidget() is w.detail
     assert len(w.detail.entitlement_panels) == 2
     assert words("reason_timeout") in w.detail.why.plain_text
+    stage(DetailClosed(), DetailOpened("disability"))
+    assert w.detail.none.plain_text == words("detail_unknown")  # not "no right on record"
+    assert "1479" in w.detail.hotline.plain_text
+    stage(DetailClosed(), DetailOpened("sso"))
+    assert w.detail.none.plain_text == words("detail_none")
     stage(TimerFired(Timer.IDLE, stage.idle_generation))
     assert w.overlay.isVisible()
     assert w.overlay.countdown.plain_text == "30"

@@ -86,8 +86,14 @@ class DetailScreen(Screen):
         self.badge_text.set_text(state.text)
         set_tone(self.badge_text, state.tone.value)
         self._show_why(tile, words)
-        self.none.set_text(words("detail_none") if not tile.entitlements else "")
-        self.none.setVisible(not tile.entitlements)
+        # No entitlement means "none on record" only when the agency answered.
+        none = ""
+        if tile.state is TileState.UNAVAILABLE:
+            none = words("detail_unknown")
+        elif not tile.entitlements:
+            none = words("detail_none")
+        self.none.set_text(none)
+        self.none.setVisible(bool(none))
         for entitlement in tile.entitlements:
             self._add_entitlement(
                 title(entitlement, words.language), detail_lines(entitlement, words)
