@@ -81,6 +81,9 @@ def configure_logging(
     Returns the log file's path, or None when there is no writable data dir (the kiosk keeps
     running; the console still gets warnings).
     """
+    # A log file that cannot be written (full disk) must never print "--- Logging error ---"
+    # tracebacks at a citizen or a technician's terminal.
+    logging.raiseExceptions = False
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_kiosk", False):

@@ -17,16 +17,17 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.base import AgencyResult, CitizenIdentity, Entitlement
 from cardreader.cid import InvalidCidError, mask_cid, validate_cid
-from kiosk.agency_info import AgencyInfo
-from kiosk.agency_service import AgencyService
-from kiosk.check import CheckOutcome
 from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from kiosk.config import load_config
 from kiosk.logs import configure_logging
+
+if TYPE_CHECKING:  # the adapters, SQLAlchemy and requests load only when a command needs them
+    from adapters.base import AgencyResult, Entitlement
+    from kiosk.agency_info import AgencyInfo
+    from kiosk.check import CheckOutcome
 
 DEFAULT_SIM_PORT = 8780
 
@@ -69,6 +70,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the CID, ask every enabled agency (the cache answers for those that fail),
     print the answer, write the audit line. Cache problems are warnings: the answer is live."""
+    from adapters.base import CitizenIdentity
+    from kiosk.agency_service import AgencyService
+
     try:
         cid = validate_cid(args.cid)
     except InvalidCidError as exc:

@@ -7,12 +7,13 @@ import json
 import sys
 from contextlib import closing
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
 from kiosk.config import load_config
-from kiosk.snapshots import open_snapshot_store
-from offline_cache import CacheStats, KeyFileError, SnapshotStore
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a cache command runs
+    from offline_cache import CacheStats, SnapshotStore
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -73,6 +74,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace) -> SnapshotStore:
+    from kiosk.snapshots import open_snapshot_store
+    from offline_cache import KeyFileError
+
     config = load_config(args.config)
     try:
         # Report and purge the file as it is: the commands count what they find and delete.

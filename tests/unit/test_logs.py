@@ -15,8 +15,9 @@ CID = "1101700203450"
 @pytest.fixture
 def restore_root_logger() -> Iterator[None]:
     root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    handlers, level, raises = list(root.handlers), root.level, logging.raiseExceptions
     yield
+    logging.raiseExceptions = raises
     for handler in list(root.handlers):
         if handler not in handlers:
             root.removeHandler(handler)
