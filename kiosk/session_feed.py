@@ -12,6 +12,7 @@ so no lock is needed around it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -35,6 +36,9 @@ Post = Callable[[SessionEvent], None]
 
 # Card errors that mean "no reader" rather than "the service is down": the reader list says that.
 NO_READER_KINDS = frozenset({"no_reader"})
+# The monitor reports a card already in a reader in the same pass that reports the reader; a
+# person cannot insert one that fast after a reader appears.
+FIRST_LOOK_S = 0.5
 
 
 class CardProblem(Protocol):
@@ -54,23 +58,48 @@ class CardProblem(Protocol):
 
 
 class CardFeed:
-    """The card monitor's callbacks (reader thread) as session events."""
+    """The card monitor's callbacks (reader thread) as session events.
 
-    def __init__(self, post: Post, no_reader_kinds: Iterable[str] = NO_READER_KINDS) -> None:
+    A card the monitor reports right after the reader itself appeared (its first look at a
+    reader: kiosk start-up, a reader plugged in, pcscd back) was already in; nobody inserted it
+    for this session, so it is reported `already_present` and the kiosk asks for it back.
+    """
+
+    def __init__(
+        self,
+        post: Post,
+        no_reader_kinds: Iterable[str] = NO_READER_KINDS,
+        *,
+        first_look_s: float = FIRST_LOOK_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._post = post
         self._no_reader_kinds = frozenset(no_reader_kinds)
+        self._first_look_s = first_look_s
+        self._clock = clock
+        self._known: set[str] = set()
+        self._appeared: dict[str, float] = {}  # reader -> when it appeared
 
     def readers_changed(self, readers: Sequence[str]) -> None:
         """The reader list now."""
+        now = self._clock()
+        for reader in set(readers) - self._known:
+            self._appeared[reader] = now
+        self._known = set(readers)
+        self._appeared = {r: t for r, t in self._appeared.items() if r in self._known}
         self._post(ReadersChanged(tuple(readers)))
 
     def card_inserted(self, reader: str, atr: bytes = b"", already_present: bool = False) -> None:
-        """A card is in `reader`; `already_present` on the monitor's first look."""
+        """A card is in `reader` (`already_present`: the caller knows it was found, not put in)."""
         del atr  # the session does not need it; the read reports the card itself
+        appeared = self._appeared.pop(reader, None)
+        if appeared is not None and self._clock() - appeared <= self._first_look_s:
+            already_present = True
         self._post(CardInserted(reader, already_present))
 
     def card_removed(self, reader: str) -> None:
         """The card left `reader`."""
+        self._appeared.pop(reader, None)
         self._post(CardRemoved(reader))
 
     def service_state(self, error: CardProblem | None) -> None:

@@ -9,12 +9,13 @@ be used never stops the kiosk: it runs on defaults and shows out of service.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import time
 from datetime import datetime
 from types import TracebackType
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
 
@@ -108,6 +109,14 @@ def run_app(*, config_file: str | None, demo: bool, windowed: bool) -> int:
         kiosk.controller.post(Reset())
 
     sys.excepthook = on_crash
+    # systemd stops the kiosk with SIGTERM: close the window cleanly (timers, workers) rather
+    # than die mid-paint. Python runs signal handlers only between bytecodes, so a slow tick
+    # lets it look while Qt's loop waits.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: app.quit())
+    tick = QTimer()
+    tick.start(250)
+    tick.timeout.connect(lambda: None)
     if broken:
         kiosk.controller.post(ConfigBroken())
     if demo:
@@ -121,6 +130,7 @@ def run_app(*, config_file: str | None, demo: bool, windowed: bool) -> int:
         kiosk.show(fullscreen=not windowed, screen=app.primaryScreen(), size=QSize(540, 960))
         return int(app.exec())
     finally:
+        tick.stop()
         sys.excepthook = previous_hook
         kiosk.close()
         demo_card.close()

@@ -46,22 +46,58 @@ def a_card(photo: bytes | None) -> CardData:
     )  # fmt: skip
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_card_monitor_callbacks_become_events() -> None:
     posted: list[SessionEvent] = []
-    feed = CardFeed(posted.append)
+    clock = Clock()
+    feed = CardFeed(posted.append, clock=clock)
     feed.readers_changed(["r0", "r1"])
-    feed.card_inserted("r0", b"\x3b", already_present=True)
+    clock.now += 5
+    feed.card_inserted("r0", b"\x3b")
     feed.card_removed("r0")
     feed.service_state(Problem("pcscd_down"))
     feed.service_state(Problem("no_reader"))  # the reader list says that; no service event
     feed.service_state(None)
     assert posted == [
         ReadersChanged(("r0", "r1")),
-        CardInserted("r0", already_present=True),
+        CardInserted("r0", already_present=False),
         CardRemoved("r0"),
         ReaderServiceChanged(up=False),
         ReaderServiceChanged(up=True),
     ]
+
+
+def test_a_card_reported_with_its_reader_was_already_in() -> None:
+    """Start-up, a reader plugged in, pcscd back: the monitor lists the reader, then the card
+    in it, in one pass. That card was found, not inserted."""
+    posted: list[SessionEvent] = []
+    clock = Clock()
+    feed = CardFeed(posted.append, clock=clock)
+    feed.readers_changed(["r0"])
+    feed.card_inserted("r0", b"\x3b")
+    assert posted[-1] == CardInserted("r0", already_present=True)
+    feed.card_removed("r0")
+    clock.now += 2
+    feed.card_inserted("r0", b"\x3b")  # a person, later
+    assert posted[-1] == CardInserted("r0", already_present=False)
+    feed.readers_changed([])  # pcscd went away, and came back with the card still in
+    clock.now += 3
+    feed.readers_changed(["r0"])
+    clock.now += 0.01
+    feed.card_inserted("r0", b"\x3b")
+    assert posted[-1] == CardInserted("r0", already_present=True)
+    feed.readers_changed(["r0", "r1"])  # a second reader does not make r0 new again
+    clock.now += 3
+    feed.card_removed("r0")
+    feed.card_inserted("r0", b"\x3b")
+    assert posted[-1] == CardInserted("r0", already_present=False)
 
 
 def test_read_progress_becomes_events_of_its_session() -> None:
