@@ -88,16 +88,21 @@ class KioskMetrics:
             self.out_of_service.set(1 if down else 0)
 
 
+def parse_listen(listen: str) -> tuple[str, int]:
+    """`HOST:PORT` (`[::1]:9108` for IPv6) as (host, port); ValueError says what is wrong."""
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError("metrics.listen must be HOST:PORT, e.g. 127.0.0.1:9108")
+    return host, int(port)
+
+
 class MetricsServer:
     """The HTTP endpoint, bound to the configured address; `close()` stops it."""
 
     def __init__(self, metrics: KioskMetrics, listen: str) -> None:
-        host, _, port = listen.rpartition(":")
-        if not host or not port.isdigit():
-            raise ValueError("metrics.listen must be HOST:PORT, e.g. 127.0.0.1:9108")
-        server, thread = start_http_server(
-            int(port), addr=host.strip("[]"), registry=metrics.registry
-        )
+        host, port = parse_listen(listen)
+        server, thread = start_http_server(port, addr=host, registry=metrics.registry)
         self._server: WSGIServer = server
         self._thread: threading.Thread = thread
 
