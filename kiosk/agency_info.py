@@ -44,10 +44,19 @@ class AgencyInfo:
 
 
 def any_agency_on_loopback(agencies: AgenciesSection) -> bool:
-    """True when an enabled agency's base URL is a loopback address: the screen shows DEMO."""
+    """True when an enabled agency is served from a loopback address: the screen shows DEMO.
+
+    An agency's address is its own `base_url`, else (for the agencies reached through DGA's
+    GDX gateway) the gateway's, `[agencies.gdx] base_url` — the usual way to point all six at
+    the simulator at once.
+    """
+    from adapters.gdx_agencies import SERVICES as GDX_SERVED  # the agencies behind the gateway
+
     for name in agencies.enabled:
         try:
             base_url = agencies.section(name).base_url
+            if base_url is None and name in GDX_SERVED:
+                base_url = agencies.section("gdx").base_url
         except ConfigError:
             continue  # a broken table is reported by config validation, not by the banner
         if base_url and is_loopback_host(urlsplit(base_url).hostname or ""):

@@ -1,6 +1,7 @@
 """The seams the kiosk's wiring fills: how a session reads a card, checks the agencies and
-audits a consent. The screen's controller calls these on the GUI thread; each must return at
-once and report through the feed it is given, from any thread (see `kiosk.session_feed`).
+audits a consent, and who else hears about it. The screen's controller calls these on the GUI
+thread; each must return at once and report through the feed it is given, from any thread (see
+`kiosk.session_feed`). A consent audit writes a file: the controller runs it on a worker.
 
 A blocking implementation (a plain `read(reader, progress)` or `check(cid, opt_out, on_result)`
 function) is made non-blocking by `ui.worker.WorkerCardReading` / `WorkerAgencyChecking`.
@@ -8,10 +9,12 @@ function) is made non-blocking by `ui.worker.WorkerCardReading` / `WorkerAgencyC
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from kiosk.session_commands import SessionCommand
 from kiosk.session_feed import CheckFeed, ReadFeed
+from kiosk.session_view import SessionView
 
 
 class CardReading(Protocol):
@@ -41,6 +44,14 @@ class ConsentAudit(Protocol):
 
     def record_consent(self, session: int, agreed: bool, opt_out: bool) -> None:
         """One consent decision of session number `session` (a counter, not a person)."""
+
+
+class SessionWatch(Protocol):
+    """Hears what each event did (metrics, the out-of-service record). Called on the session's
+    thread after every event: it must return at once."""
+
+    def session_changed(self, commands: Sequence[SessionCommand], view: SessionView) -> None:
+        """The commands one event produced and the view after it."""
 
 
 class _AuditRecorder(Protocol):

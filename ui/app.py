@@ -18,6 +18,11 @@ Seams, each passed in (nothing reached for, no global singletons):
 - `KioskParts.printing` — `ui.controller.SlipPrinting` from `[printer]` (None: no printer, the
   print button is hidden).
 - `KioskParts.demo` — show the DEMO banner (`kiosk.agency_info.any_agency_on_loopback`).
+- `KioskParts.watches` — `kiosk.session_ports.SessionWatch`es that hear every event's commands
+  and the view after it (metrics, the out-of-service record).
+
+`kiosk.services.KioskServices` builds the kiosk's own card port, check, audit and watches from a
+`KioskConfig`; `ui.run` puts them together with this window.
 
 Anything another thread wants the session to know goes through `KioskApp.controller.post`
 (thread-safe, queued to the GUI thread).
@@ -34,7 +39,7 @@ from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QScreen
 
 from kiosk.session import Session
-from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit
+from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
@@ -53,6 +58,7 @@ class KioskParts:
     audit: ConsentAudit
     printing: SlipPrinting | None = None
     demo: bool = False
+    watches: tuple[SessionWatch, ...] = ()
 
 
 class KioskApp:
@@ -63,12 +69,14 @@ class KioskApp:
         parts: KioskParts,
         *,
         pool: QThreadPool | None = None,
+        workers: Workers | None = None,
         now: Callable[[], datetime] = datetime.now,
         font: QFont | None = None,
     ) -> None:
         self.parts = parts
         # The kiosk's own pool (not the global instance), so closing waits for our work only.
-        self.workers = Workers(pool if pool is not None else QThreadPool())
+        # `workers` when a part (the check) must run on the same workers.
+        self.workers = workers or Workers(pool if pool is not None else QThreadPool())
         self.window = KioskWindow(
             font=font if font is not None else load_fonts(),
             clock=parts.session.clock,
@@ -83,6 +91,7 @@ class KioskApp:
             audit=parts.audit,
             workers=self.workers,
             printing=parts.printing,
+            watches=parts.watches,
             now=now,
         )
         self.activity = ActivityWatch(self.controller)

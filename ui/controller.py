@@ -42,7 +42,7 @@ from kiosk.session_events import (
     UserActivity,
 )
 from kiosk.session_feed import CardFeed, CheckFeed, ReadFeed
-from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit
+from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
 from kiosk.session_view import SessionView
 from ui.bridge import EventBridge
 from ui.screens.bottom_bar import BarAction
@@ -91,6 +91,7 @@ class SessionController(QObject):
         audit: ConsentAudit,
         workers: Workers,
         printing: SlipPrinting | None = None,
+        watches: tuple[SessionWatch, ...] = (),
         now: Callable[[], datetime] = datetime.now,
         parent: QObject | None = None,
     ) -> None:
@@ -102,6 +103,7 @@ class SessionController(QObject):
         self._audit = audit
         self._workers = workers
         self._printing = printing
+        self._watches = watches
         self._now = now
         self._view: SessionView | None = None
         self._slip: SlipContent | None = None  # the slip being printed, dropped when done
@@ -183,8 +185,10 @@ class SessionController(QObject):
     def handle(self, event: SessionEvent) -> None:
         """Apply one event, carry out its commands, show the new view."""
         try:
-            for command in self._session.handle(event):
+            commands = self._session.handle(event)
+            for command in commands:
                 self._execute(command)
+            self._tell_watches(commands)
         except Exception as exc:  # noqa: BLE001 - the kiosk's last line of defence
             # Log the type only (a message may quote personal data), then end any session:
             # the citizen sees "please take your card", never a traceback.
@@ -193,6 +197,16 @@ class SessionController(QObject):
                 self.handle(Reset())
             return
         self._show()
+
+    def _tell_watches(self, commands: list[SessionCommand]) -> None:
+        if not self._watches:
+            return
+        view = self._session.view
+        for watch in self._watches:
+            try:
+                watch.session_changed(commands, view)
+            except Exception as exc:  # noqa: BLE001 - a watch's bug must not stop the kiosk
+                log.error("session watch failed: %s", type(exc).__name__)
 
     def _show(self) -> None:
         view = self._session.view
@@ -214,7 +228,8 @@ class SessionController(QObject):
             case StartCheck(token, cid, opt_out):
                 self._checks.start_check(cid, opt_out, CheckFeed(self.post, token))
             case AuditConsent(token, agreed, opt_out):
-                self._audit.record_consent(token, agreed, opt_out)
+                # A file write: off the GUI thread. A failure is logged by the worker (type).
+                self._workers.run(self._audit.record_consent, token, agreed, opt_out)
             case EndSession(token, _reason):
                 self._card.cancel_read(token)
                 self._checks.cancel_check(token)

@@ -1,137 +1,364 @@
-"""`kiosk run`: build the kiosk from the configuration and run its event loop.
+"""`kiosk run`: the whole kiosk — the window on the real reader, agencies, cache and audit.
 
-For now the card reader and the agency check are wired only in `--demo` (demo stand-ins from
-`ui.demo`); without it the window opens out of service ("getting ready") until the real reader
-monitor and check are plugged into the seams documented in `ui.app`. A configuration that cannot
-be used never stops the kiosk: it runs on defaults and shows out of service.
+One run (`_KioskRun`) builds `kiosk.services.KioskServices` from the configuration, the window
+on top (`ui.app.KioskApp`), starts the reader thread and the agency service, and runs the event
+loop until SIGTERM / SIGINT (or, for benchmarks, until the attract screen is first shown with
+`--exit-when-ready`). Then it stops everything it started: reader thread, workers, agency
+service, metrics endpoint — no thread is left.
+
+Never an exit on a bad configuration (no crash loop under systemd): the kiosk runs out of
+service, the cause in the log and in the out-of-service record for maintenance mode, and polls
+the file (`kiosk.config_watch`); once the file is fixed the kiosk is built again from it, in the
+same process. pcscd or the reader going away and coming back is the session's business (out of
+service while away). systemd: READY=1 once the window is up, WATCHDOG=1 from a timer on the GUI
+loop when `WATCHDOG_USEC` asks for it (a frozen loop gets the kiosk restarted).
+
+`--demo` runs the same kiosk on `kiosk.demo.DemoEnvironment` (pcscd + vpcd, the simulator, a
+temporary data folder, a virtual card) with the card control of `ui.demo_control`.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import time
-from datetime import datetime
+from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QSize, QThreadPool, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from kiosk.agency_info import any_agency_on_loopback
-from kiosk.config import ConfigError, KioskConfig, load_config
-from kiosk.session import Session, SessionSettings
-from kiosk.session_events import CardInserted, CardRemoved, ConfigBroken, ReadersChanged, Reset
-from kiosk.session_feed import CheckFeed, ReadFeed
+from kiosk import systemd
+from kiosk.config import ConfigError, KioskConfig, config_path, load_config
+from kiosk.config_watch import ConfigWatch, config_problem
+from kiosk.demo import DemoEnvironment
+from kiosk.logs import configure_logging
+from kiosk.services import KioskServices, ReaderSettings
+from kiosk.session import Session
+from kiosk.session_events import ConfigBroken, Reset
+from kiosk.session_feed import CheckFeed
+from kiosk.session_view import OutOfServiceCause, SessionState, SessionView
 from ui.app import KioskApp, KioskParts
 from ui.controller import SlipPrinting
-from ui.demo import (
-    DEMO_AGENCIES,
-    DEMO_READER,
-    DemoAgencyChecking,
-    DemoCardReading,
-    LoggedConsent,
-    demo_results,
-)
-from ui.illustrations import placeholder_portrait_jpeg
+from ui.demo_control import DemoControl
+from ui.typeface import load_fonts
+from ui.worker import WorkerAgencyChecking, Workers
 
 log = logging.getLogger(__name__)
-_DEMO_DELAYS = {
-    "nhso": 0.4,
-    "sso": 0.9,
-    "welfare": 0.6,
-    "elderly": 1.2,
-    "disability": 0.5,
-    "cgd": 1.5,
-    "farmer": 0.8,
+
+RESTART = -75  # one run's result meaning "build the kiosk again" (the config was fixed)
+CONFIG_POLL_MS = 2000
+READY_LIMIT_S = 60.0  # --exit-when-ready gives up after this long (exit 1)
+WINDOWED_SIZE = QSize(540, 960)
+# The first view that shows the kiosk settled, and the word `--exit-when-ready` prints for it.
+_READY_WORDS = {
+    SessionState.IDLE: "attract",
+    SessionState.OUT_OF_SERVICE: "out-of-service",
+    SessionState.AWAIT_REMOVAL: "take-card",
 }
 
 
-class NotWired:
-    """Card reading and checking before the real wiring: nothing ever starts."""
-
-    def start_read(self, reader: str, progress: ReadFeed) -> None:
-        """No reader yet."""
-        del reader, progress
-
-    def cancel_read(self, token: int) -> None:
-        """Nothing to cancel."""
-        del token
+class NoChecks:
+    """The agency check of a kiosk with no usable configuration: never asked (it is out of
+    service), and reports nothing."""
 
     def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
-        """No agencies yet."""
-        del cid, opt_out, feed
+        """Nothing to ask; the check is over at once."""
+        del cid, opt_out
+        feed.on_done()
 
     def cancel_check(self, token: int) -> None:
         """Nothing to cancel."""
         del token
 
 
-def run_app(*, config_file: str | None, demo: bool, windowed: bool) -> int:
-    """Run the kiosk until its window closes; the exit code."""
+def run_app(
+    *,
+    config_file: str | None,
+    demo: bool,
+    windowed: bool,
+    exit_when_ready: bool = False,
+) -> int:
+    """Run the kiosk until SIGTERM (or, with `exit_when_ready`, until it is first ready);
+    returns the exit code. `DemoError` when `demo` cannot be set up here."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    broken = False
+    app.setQuitOnLastWindowClosed(False)  # the kiosk ends on a signal, not on a closed window
+    font = load_fonts()
+    environment = DemoEnvironment.start() if demo else None
+    stop = _StopOnSignal(app)
     try:
-        config = load_config(config_file)
-    except ConfigError as exc:
-        log.error("configuration error, running out of service: %s", exc)
-        config, broken = KioskConfig(), True
-    agencies = tuple(a for a in DEMO_AGENCIES if a.id in config.agencies.enabled)
-    session = Session(SessionSettings.from_config(config, agencies), clock=time.monotonic)
-    photo = placeholder_portrait_jpeg() if demo else None
-    demo_card = DemoCardReading(photo)
-    demo_checks = DemoAgencyChecking(
-        demo_results(datetime.now().astimezone(), mixed=False), _DEMO_DELAYS
-    )
-    parts = KioskParts(
-        session=session,
-        card=demo_card if demo else NotWired(),
-        checks=demo_checks if demo else NotWired(),
-        audit=LoggedConsent(),
-        printing=(
+        while True:
+            run = _KioskRun(
+                app,
+                font,
+                config_file=str(environment.config_file) if environment else config_file,
+                environment=environment,
+                windowed=windowed,
+                exit_when_ready=exit_when_ready,
+            )
+            code = run.exec()
+            if code != RESTART or stop.requested:
+                return 0 if code == RESTART else code
+            log.info("the configuration was fixed: starting the kiosk again")
+    finally:
+        stop.close()
+        if environment is not None:
+            environment.close()
+
+
+class _StopOnSignal:
+    """SIGTERM (systemd) and SIGINT end the event loop cleanly rather than mid-paint."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.requested = False
+        self._app = app
+        self._previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+        for signum in self._previous:
+            signal.signal(signum, self._stop)
+        # Python runs signal handlers only between bytecodes: a slow tick lets it look while
+        # Qt's loop waits in C++.
+        self._tick = QTimer()
+        self._tick.timeout.connect(lambda: None)
+        self._tick.start(250)
+
+    def _stop(self, signum: int, frame: object) -> None:
+        del signum, frame
+        self.requested = True
+        self._app.exit(0)
+
+    def close(self) -> None:
+        self._tick.stop()
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+
+
+class _KioskRun:
+    """One build of the kiosk from the configuration, run until its event loop ends."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        font: QFont,
+        *,
+        config_file: str | None,
+        environment: DemoEnvironment | None,
+        windowed: bool,
+        exit_when_ready: bool,
+    ) -> None:
+        self._app = app
+        self._windowed = windowed
+        self._exit_when_ready = exit_when_ready
+        self._config_file = config_file
+        self._timers: list[QTimer] = []
+        self._ready = False
+        self._watch: ConfigWatch | None = None
+        self._control: DemoControl | None = None
+        self._shortcuts: list[object] = []
+
+        config, problem = self._load()
+        reader = ReaderSettings(name=environment.reader if environment else None)
+        services: KioskServices | None = None
+        if problem is None:
+            try:
+                services = KioskServices.from_config(config, reader=reader)
+            except ConfigError as exc:
+                problem = str(exc)
+        if services is None:
+            assert problem is not None
+            log.error("configuration error, running out of service: %s", problem)
+            services = KioskServices.out_of_service(config, problem, reader=reader)
+            self._watch = ConfigWatch(config_path(config_file))
+        self.services = services
+        self.session = Session(services.session_settings())
+        self.workers = Workers(QThreadPool())
+        check = services.check
+        printing = (
             SlipPrinting(config.kiosk.id, config.printer.name, paper=config.printer.paper)
             if config.printer.name
             else None
-        ),
-        demo=demo or any_agency_on_loopback(config.agencies),
-    )
-    kiosk = KioskApp(parts)
-    kiosk.watch_activity(app)
-    previous_hook = sys.excepthook
+        )
+        self.kiosk = KioskApp(
+            KioskParts(
+                session=self.session,
+                card=services.card,
+                checks=WorkerAgencyChecking(self.workers, check) if check else NoChecks(),
+                audit=services.consent_audit,
+                printing=printing,
+                demo=services.demo or environment is not None,
+                watches=services.watches,
+            ),
+            workers=self.workers,
+            font=font,
+        )
+        if environment is not None:
+            self._control = DemoControl(environment, self.workers, font)
+            self._shortcuts = list(self._control.bind_keys(self.kiosk.window))
+            self.kiosk.controller.shown.connect(self._control.follow)
+        self._crash = _CrashHooks(lambda: self.kiosk.controller.post(Reset()))
 
-    def on_crash(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        # No traceback for the citizen and none in the log (it may quote personal data):
-        # the type, then the session ends as after any other fault.
+    def _load(self) -> tuple[KioskConfig, str | None]:
+        try:
+            config: KioskConfig = load_config(self._config_file)
+            problem = None
+        except ConfigError as exc:
+            config, problem = KioskConfig(), str(exc)
+        section = config.logging
+        configure_logging(
+            config.kiosk.data_dir,
+            level=section.level,
+            max_bytes=section.max_bytes,
+            backups=section.backups,
+        )
+        return config, problem
+
+    def exec(self) -> int:
+        """Start, run the event loop, stop everything; the loop's result."""
+        kiosk = self.kiosk
+        controller = kiosk.controller
+        kiosk.watch_activity(self._app)
+        controller.shown.connect(self._on_view)
+        if self.services.broken:
+            controller.post(ConfigBroken())
+        self.services.start(controller.card_feed())
+        self._every(_watchdog_ms(), lambda: systemd.notify("WATCHDOG=1"))
+        if self._watch is not None:
+            self._every(CONFIG_POLL_MS, self._poll_config)
+        if self._exit_when_ready:
+            QTimer.singleShot(round(READY_LIMIT_S * 1000), self._not_ready)
+        screen = self._app.primaryScreen()
+        kiosk.show(fullscreen=not self._windowed, screen=screen, size=WINDOWED_SIZE)
+        if self._control is not None:
+            self._show_control()
+        QTimer.singleShot(0, lambda: systemd.notify("READY=1"))
+        try:
+            return int(self._app.exec())
+        finally:
+            self._close()
+
+    def _every(self, ms: int | None, action: Callable[[], object]) -> None:
+        if ms is None:
+            return
+        timer = QTimer()
+        timer.timeout.connect(action)
+        timer.start(ms)
+        self._timers.append(timer)
+
+    def _poll_config(self) -> None:
+        watch = self._watch
+        if watch is None:
+            return
+
+        def look() -> str | None:
+            return config_problem(self._config_file) if watch.changed() else "unchanged"
+
+        def seen(problem: object) -> None:
+            if problem is None:
+                self._app.exit(RESTART)
+            elif problem != "unchanged":
+                log.error("configuration still not usable: %s", problem)
+
+        self.workers.run(look, on_success=seen)
+
+    def _on_view(self, view: SessionView) -> None:
+        if self._ready or view.state not in _READY_WORDS:
+            return
+        if view.out_of_service == {OutOfServiceCause.STARTING}:
+            return  # not settled: the reader monitor has not reported yet
+        self._ready = True
+        word = _READY_WORDS[view.state]
+        log.info("ready: %s after %.0f ms", word, _process_age_ms())
+        if self._exit_when_ready:
+            # After this turn of the loop, so the screen has been painted.
+            QTimer.singleShot(0, lambda: self._report_ready(word))
+
+    def _report_ready(self, word: str) -> None:
+        print(f"ready {word} {_process_age_ms():.0f} ms", flush=True)
+        self._app.exit(0)
+
+    def _not_ready(self) -> None:
+        if not self._ready:
+            print(f"kiosk: not ready after {READY_LIMIT_S:.0f} s", file=sys.stderr, flush=True)
+            self._app.exit(1)
+
+    def _show_control(self) -> None:
+        control = self._control
+        assert control is not None
+        control.adjustSize()
+        window = self.kiosk.window.geometry()
+        if self._windowed:
+            control.move(window.right() + 16, window.top())
+        else:
+            control.move(window.right() - control.width() - 16, window.top() + 72)
+        control.show()
+        control.raise_()
+
+    def _close(self) -> None:
+        for timer in self._timers:
+            timer.stop()
+        self._crash.close()
+        self.services.stop_reader()
+        self.kiosk.close()
+        if self._control is not None:
+            self._control.hide()
+            self._control.deleteLater()
+        self.services.close()
+        self.kiosk.window.deleteLater()
+        self._app.processEvents()
+
+
+class _CrashHooks:
+    """An unexpected exception anywhere (GUI thread or another) ends the session, back to Idle:
+    logged by type only, never a traceback on screen."""
+
+    def __init__(self, reset: Callable[[], None]) -> None:
+        import threading
+
+        self._reset = reset
+        self._previous_sys = sys.excepthook
+        self._previous_thread = threading.excepthook
+        sys.excepthook = self._on_exception
+        threading.excepthook = self._on_thread_exception
+
+    def _on_exception(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
         del exc, tb
-        log.error("unexpected error in the kiosk window: %s", kind.__name__)
-        kiosk.controller.post(Reset())
+        log.error("unexpected error in the kiosk: %s", kind.__name__)
+        self._reset()
 
-    sys.excepthook = on_crash
-    # systemd stops the kiosk with SIGTERM: close the window cleanly (timers, workers) rather
-    # than die mid-paint. Python runs signal handlers only between bytecodes, so a slow tick
-    # lets it look while Qt's loop waits.
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: app.quit())
-    tick = QTimer()
-    tick.start(250)
-    tick.timeout.connect(lambda: None)
-    if broken:
-        kiosk.controller.post(ConfigBroken())
-    if demo:
-        kiosk.controller.post(ReadersChanged((DEMO_READER,)))
-        insert = QShortcut(QKeySequence("F2"), kiosk.window)
-        insert.activated.connect(lambda: kiosk.controller.post(CardInserted(DEMO_READER)))
-        remove = QShortcut(QKeySequence("F3"), kiosk.window)
-        remove.activated.connect(lambda: kiosk.controller.post(CardRemoved(DEMO_READER)))
-        log.info("demo: F2 inserts the demo card, F3 removes it")
+    def _on_thread_exception(self, args: object) -> None:
+        kind = getattr(args, "exc_type", BaseException)
+        log.error("unexpected error in a kiosk thread: %s", getattr(kind, "__name__", "?"))
+        self._reset()
+
+    def close(self) -> None:
+        import threading
+
+        sys.excepthook = self._previous_sys
+        threading.excepthook = self._previous_thread
+
+
+def _watchdog_ms() -> int | None:
+    interval = systemd.watchdog_interval_s()
+    return None if interval is None else max(100, round(interval * 1000))
+
+
+def _process_age_ms() -> float:
+    """Milliseconds since this process started (Linux: from /proc; else since import)."""
     try:
-        kiosk.show(fullscreen=not windowed, screen=app.primaryScreen(), size=QSize(540, 960))
-        return int(app.exec())
-    finally:
-        tick.stop()
-        sys.excepthook = previous_hook
-        kiosk.close()
-        demo_card.close()
-        demo_checks.close()
+        # Field 22 of /proc/self/stat: the start, in clock ticks after boot (the name in
+        # field 2 may hold spaces: count from its closing bracket).
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        started_s = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        now_s = time.clock_gettime(time.CLOCK_BOOTTIME)
+    except (OSError, ValueError, IndexError, AttributeError):
+        return (time.monotonic() - _IMPORTED) * 1000
+    return max(0.0, (now_s - started_s) * 1000)
+
+
+_IMPORTED = time.monotonic()

@@ -20,6 +20,14 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = {
         "โหมดสาธิต — ข้อมูลบนจอนี้ไม่ใช่ข้อมูลจริง",
         "DEMO — the data on this screen is not real",
     ),
+    # --- the demo's card control (`kiosk run --demo`) ------------------------------------------
+    "demo_control_title": ("บัตรตัวอย่าง", "Demo card"),
+    "demo_insert": ("เสียบบัตร (F2)", "Insert the card (F2)"),
+    "demo_remove": ("ดึงบัตรออก (F3)", "Remove the card (F3)"),
+    "demo_card_in": ("บัตรอยู่ในเครื่องอ่าน", "The card is in the reader"),
+    "demo_card_out": ("ไม่มีบัตรในเครื่องอ่าน", "No card in the reader"),
+    "demo_pick": ("เลือกบัตร:", "Pick a card:"),
+    "demo_busy": ("กรุณารอสักครู่…", "One moment…"),
     # --- attract -----------------------------------------------------------------------------
     "attract_title": ("เช็คได้ทุกสิทธิ์ รู้ทุกสวัสดิการรัฐ", "Every state benefit, in one check"),
     "attract_purpose": (

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
+from kiosk.cli.errors import EXIT_NO_READER, EXIT_OK, EXIT_USAGE, CliError
 
 _SIZES = ("1080x1920", "1920x1080", "1280x800")
 
@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument("--demo", action="store_true", help="demo card and agencies, DEMO banner")
     run.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     run.add_argument("--config", metavar="FILE", help="configuration file (TOML)")
+    run.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="for benchmarks and smoke tests: print 'ready attract N ms' (N: since the process "
+        "started) once the kiosk is first ready, then exit 0",
+    )
     run.set_defaults(func=run_kiosk)
 
     shots = sub.add_parser("screenshots", help="render every screen as PNG files (demo data)")
@@ -75,13 +81,23 @@ def screenshots(args: argparse.Namespace) -> int:
 
 
 def run_kiosk(args: argparse.Namespace) -> int:
-    """Open the kiosk window. Never exits on a configuration error: it shows out of service."""
+    """Open the kiosk window. Never exits on a configuration error: it shows out of service.
+    `--demo` needs pcscd with vpcd (exit 3 with one sentence when it cannot be had)."""
     if not os.environ.get("QT_QPA_PLATFORM") and sys.platform == "linux" and not _has_display():
         raise CliError(
             "no display to show the kiosk on (set DISPLAY, or QT_QPA_PLATFORM for a "
             "framebuffer kiosk)",
             EXIT_USAGE,
         )
+    from kiosk.demo import DemoError
     from ui.run import run_app
 
-    return run_app(config_file=args.config, demo=args.demo, windowed=args.windowed)
+    try:
+        return run_app(
+            config_file=args.config,
+            demo=args.demo,
+            windowed=args.windowed,
+            exit_when_ready=args.exit_when_ready,
+        )
+    except DemoError as exc:
+        raise CliError(str(exc), EXIT_NO_READER) from None

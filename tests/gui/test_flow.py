@@ -39,7 +39,8 @@ def test_agree_tiles_detail_back_finish_remove(make_kiosk: MakeKiosk) -> None:
     window = kiosk.window
     kiosk.insert_card()
     kiosk.click(window.bar.primary)  # "ยินยอม"
-    assert kiosk.audit.decisions == [(kiosk.session.token, True, False)]
+    token = kiosk.session.token  # the audit is written on a worker
+    kiosk.wait_until(lambda: kiosk.audit.decisions == [(token, True, False)])
     kiosk.wait_state(SessionState.RESULTS)
     tiles = window.results.tiles
     assert list(tiles) == ["nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer"]
@@ -72,7 +73,8 @@ def test_opt_out_reaches_the_check_and_the_audit(make_kiosk: MakeKiosk) -> None:
     kiosk.click(kiosk.window.consent.no_copy)
     assert kiosk.window.consent_opt_out
     kiosk.click(kiosk.window.bar.primary)
-    assert kiosk.audit.decisions == [(kiosk.session.token, True, True)]
+    token = kiosk.session.token  # the audit is written on a worker
+    kiosk.wait_until(lambda: kiosk.audit.decisions == [(token, True, True)])
     # The next citizen starts with the box cleared.
     kiosk.click(kiosk.window.bar.primary)  # finish (tiles still asking is fine)
     kiosk.remove_card()
@@ -86,7 +88,8 @@ def test_decline_ends_the_session_and_audits_it(make_kiosk: MakeKiosk) -> None:
     kiosk.insert_card()
     kiosk.wait_until(lambda: kiosk.window.consent.photo.has_photo)
     kiosk.click(kiosk.window.bar.secondary)  # "ไม่ยินยอม"
-    assert kiosk.audit.decisions == [(kiosk.session.token, False, False)]
+    token = kiosk.session.token  # the audit is written on a worker
+    kiosk.wait_until(lambda: kiosk.audit.decisions == [(token, False, False)])
     assert kiosk.session.view.end_reason is EndReason.DECLINED
     assert kiosk.window.stack.currentWidget() is kiosk.window.take_card
     assert "ไม่ได้ให้ความยินยอม" in kiosk.window.take_card.reason.plain_text

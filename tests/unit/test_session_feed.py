@@ -173,3 +173,21 @@ def test_demo_banner_flag_follows_loopback_base_urls() -> None:
         {"agencies": {"enabled": ["nhso"], "sso": {"base_url": "http://127.0.0.1:1"}}}
     )
     assert not any_agency_on_loopback(disabled.agencies)
+
+
+def test_demo_banner_also_when_the_gdx_gateway_is_on_loopback() -> None:
+    """`[agencies.gdx] base_url` serves the six GDX agencies: on loopback, they are a demo."""
+    gateway = {"base_url": "http://127.0.0.1:8780", "consumer_key": "k"}
+    demo = validate_config({"agencies": {"nhso": {"base_url": "https://a.go.th"}, "gdx": gateway}})
+    assert any_agency_on_loopback(demo.agencies)
+    # An agency with an address of its own does not take the gateway's.
+    own = {name: {"base_url": "https://x.go.th"} for name in ("sso", "welfare", "elderly")}
+    only_own = validate_config(
+        {"agencies": {"enabled": ["nhso", "sso", "welfare", "elderly"], "gdx": gateway, **own}}
+    )
+    assert not any_agency_on_loopback(only_own.agencies)
+    # The gateway serves no enabled agency: no banner.
+    nhso_only = validate_config({"agencies": {"enabled": ["nhso"], "gdx": gateway}})
+    assert not any_agency_on_loopback(nhso_only.agencies)
+    real = validate_config({"agencies": {"gdx": {"base_url": "https://api.egov.go.th"}}})
+    assert not any_agency_on_loopback(real.agencies)
