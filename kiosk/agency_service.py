@@ -13,7 +13,9 @@ cache (the snapshot store and its writer thread) and the audit log, all built fr
 - queues every live `ok`/`not_found` answer for the snapshot writer, which never delays it —
   unless the citizen opted out (`keep_snapshots=False`): then nothing is written, their
   snapshots are deleted, and the cache is not read for them;
-- writes one audit line (the keyed HMAC of the CID, never the CID).
+- writes one audit line (the keyed HMAC of the CID, never the CID);
+- counts latencies, failures, cache hits, fallback answers and failed cache writes into the
+  `KioskMetrics` passed in, if any (`kiosk.agency_metrics`).
 
 The cache is best-effort: a key file that cannot be read or a database that cannot be opened
 leaves the service answering live (`cache_problem()` says why). Blocking calls (`run`,
@@ -37,14 +39,16 @@ from cardreader.types import NhsoCardData
 from kiosk.agencies import AgencySet, build_agencies
 from kiosk.agency_health import ServiceHealth, agency_reports
 from kiosk.agency_info import AgencyInfo
+from kiosk.agency_metrics import AgencyMetrics
 from kiosk.audit import AuditLog, open_audit_log
 from kiosk.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.config import KioskConfig
 from kiosk.connectivity import ConnectivityMonitor
 from kiosk.fallback import CitizenFallback
+from kiosk.metrics import KioskMetrics
 from kiosk.snapshot_writer import SnapshotWriter
 from kiosk.snapshots import load_cache_secret, open_snapshot_store
-from offline_cache import HealthState, KeyFileError, SnapshotStore
+from offline_cache import CacheStats, HealthState, KeyFileError, SnapshotStore
 
 log = logging.getLogger(__name__)
 
@@ -112,13 +116,18 @@ class AgencyService:
         audit: AuditLog | None = None,
         monitor: MonitorSettings | None = None,
         cache_problem: str | None = None,
+        metrics: KioskMetrics | None = None,
         now: Callable[[], datetime] = bangkok_now,
     ) -> None:
         self._agencies = agencies
         self._store = store
         self._audit = audit
         self._cache_problem = cache_problem
-        self._writer = SnapshotWriter(store, now=now) if store is not None else None
+        self._metrics = AgencyMetrics(metrics) if metrics is not None else None
+        self._writer = None
+        if store is not None:
+            sink = self._metrics.counted(store) if self._metrics is not None else store
+            self._writer = SnapshotWriter(sink, now=now)
         on_live = None
         if self._writer is not None:
             writer = self._writer
@@ -146,6 +155,7 @@ class AgencyService:
             breakers=breakers,
             health=self._monitor,
             on_live=on_live,
+            on_asked=self._metrics.asked if self._metrics is not None else None,
             now=now,
         )
         self._lock = threading.Condition()
@@ -156,11 +166,16 @@ class AgencyService:
 
     @classmethod
     def from_config(
-        cls, config: KioskConfig, *, monitor: MonitorSettings | None = None
+        cls,
+        config: KioskConfig,
+        *,
+        monitor: MonitorSettings | None = None,
+        metrics: KioskMetrics | None = None,
     ) -> AgencyService:
         """Build the service: adapters (a `ConfigError` names a bad key), cache and audit log
         (best-effort: a problem is reported by `cache_problem()`, not raised). `monitor` None:
-        no connectivity monitor (a one-shot `kiosk check`); the kiosk app passes settings."""
+        no connectivity monitor (a one-shot `kiosk check`); the kiosk app passes settings.
+        `metrics`: where checks are counted (the kiosk app's; None counts nothing)."""
         agencies = build_agencies(config)
         store: SnapshotStore | None = None
         audit: AuditLog | None = None
@@ -181,6 +196,7 @@ class AgencyService:
                 audit=audit,
                 monitor=monitor,
                 cache_problem=problem,
+                metrics=metrics,
             )
         except BaseException:
             agencies.close()
@@ -345,6 +361,11 @@ class AgencyService:
             return f"the offline cache database cannot be used ({cause})"
         return f"the offline cache cannot be written ({cause})"
 
+    def cache_stats(self) -> CacheStats | None:
+        """Counts, sizes and ages of the offline cache (no personal data), None without one.
+        Reads the database: call it off the GUI thread (maintenance mode's status page)."""
+        return self._store.stats() if self._store is not None else None
+
     def health(self) -> ServiceHealth:
         """Per-agency probes and breakers, the network as the monitor sees it, cache health."""
         with self._lock:
@@ -383,9 +404,12 @@ class AgencyService:
         )
         outcome: CheckOutcome | None = None
         try:
+            deliver = _guarded(on_result)
+            if self._metrics is not None:
+                deliver = self._metrics.counting(deliver)
             outcome = self._check.run(
                 identity,
-                _guarded(on_result),
+                deliver,
                 keep_snapshots=keep_snapshots,
                 fallback=fallback,
             )

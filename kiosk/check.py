@@ -24,6 +24,9 @@ Seams for the offline cache (hooks given to the constructor):
 - `run(..., fallback=hook)` / `results(..., fallback=hook)` replace the constructor's fallback for
   one check: what only that check knows (the NHSO applet read from the citizen's card, the
   snapshots read for that citizen) reaches the fallback without the adapters seeing it.
+- `on_asked(result, elapsed_s)` is told each asked agency's own result (before any fallback)
+  and how long it took — the deadline for one that did not answer — for the metrics' latency
+  histogram. Skipped agencies were not asked: it is not called for them.
 A hook that raises is logged (type only) and the result goes on unchanged.
 
 The agency threads a check starts end by themselves shortly after its deadline; `join_workers`
@@ -60,6 +63,7 @@ log = logging.getLogger(__name__)
 Fallback = Callable[[CitizenIdentity, AgencyResult], AgencyResult]
 OnLive = Callable[[CitizenIdentity, AgencyResult], None]
 OnResult = Callable[[AgencyResult], None]
+OnAsked = Callable[[AgencyResult, float], None]
 
 # Live failures that say the agency could not be reached in time: they feed the breaker and
 # count as "down" for the network summary.
@@ -147,6 +151,7 @@ class AgencyCheck:
         health: AgencyHealthView | None = None,
         fallback: Fallback | None = None,
         on_live: OnLive | None = None,
+        on_asked: OnAsked | None = None,
         now: Callable[[], datetime] = bangkok_now,
     ) -> None:
         self.adapters = tuple(adapters)
@@ -157,6 +162,7 @@ class AgencyCheck:
         self._health = health
         self._fallback = fallback
         self._on_live = on_live
+        self._on_asked = on_asked
         self._now = now
         self._workers_lock = threading.Lock()
         self._workers: set[threading.Thread] = set()
@@ -197,6 +203,7 @@ class AgencyCheck:
         """Yield each agency's result as soon as it is known; the last by the deadline."""
         hooks = _Hooks(fallback or self._fallback, self._on_live if keep_snapshots else None)
         deadline = Deadline.after(self.timeout_s)
+        started = time.monotonic()
         mailbox = _Round()
         pending: dict[int, AgencyAdapter] = {}
         skipped: list[AgencyResult] = []
@@ -214,16 +221,19 @@ class AgencyCheck:
                 index, result = mailbox.inbox.get(timeout=deadline.remaining())
             except queue.Empty:
                 break
+            self._observe(result, time.monotonic() - started)
             yield self._delivered(pending.pop(index), identity, result, hooks)
         if not pending:
             return
         for index, result in mailbox.close():
+            self._observe(result, time.monotonic() - started)
             yield self._delivered(pending.pop(index), identity, result, hooks)
         for adapter in pending.values():
             self.breakers[adapter.id].record_failure()
             late = failed_result(
                 adapter.id, FailureReason.TIMEOUT, f"no answer within {self.timeout_s:g} s"
             )
+            self._observe(late, self.timeout_s)
             yield self._finish(identity, late, hooks)
 
     def join_workers(self, timeout: float) -> bool:
@@ -264,6 +274,14 @@ class AgencyCheck:
         with self._workers_lock:
             self._workers.add(worker)
         worker.start()
+
+    def _observe(self, result: AgencyResult, elapsed_s: float) -> None:
+        if self._on_asked is None:
+            return
+        try:
+            self._on_asked(result, elapsed_s)
+        except Exception as exc:  # noqa: BLE001 - metrics must never cost an answer
+            log.error("on_asked hook failed for %s (%s)", result.agency, type(exc).__name__)
 
     def _skip_reason(self, agency_id: str) -> FailureReason | None:
         if self._health is not None and self._health.is_down(agency_id):
