@@ -282,3 +282,35 @@ def test_pcscd_stopped_fails_pcscd_and_leaves_readers_unchecked(
     assert "not running" in check(doc, "pcscd")["cause"]
     assert found["readers"] == "warn"
     assert {k for k, v in found.items() if v == "fail"} == {"pcscd"}
+
+
+DEMO_CID = "1120100345899"  # the simulator's demo citizen (card profile demo.json)
+DEMO_PERSONAL = (DEMO_CID, "1-1201-00345-89-9", "พรทิพย์", "สุขใจ", "Pornthip", "Sukjai")
+
+
+@pytest.mark.usefixtures("pcscd")
+def test_no_file_names_the_citizen_after_a_check_and_a_doctor_run(kiosk: Kiosk) -> None:
+    kiosk.set_pin()
+    kiosk.sim.faults.add(parse_fault("sso=status:503@2"))  # a failure, so warnings get logged
+    checked = subprocess.run(
+        [sys.executable, "-m", "kiosk", "check", DEMO_CID, "--config", str(kiosk.config)],
+        capture_output=True,
+        text=True,
+        timeout=LIVENESS_S,
+        env={k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")},
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    doctor = kiosk.doctor("--json")
+    assert doctor.returncode in (0, 1), doctor.stderr  # the verdicts are not the point here
+    assert json.loads(doctor.stdout)["kiosk_id"] == "doctor-test"
+    files = [p for p in kiosk.root.rglob("*") if p.is_file()]
+    names = {p.name for p in files}
+    assert {"kiosk.log", "audit.log", "cache.db"} <= names
+    for path in files:
+        data = path.read_bytes()
+        for personal in DEMO_PERSONAL:
+            assert personal.encode() not in data, f"{personal!r} found in {path.name}"
+    for text in (doctor.stdout, doctor.stderr, checked.stderr):
+        for personal in DEMO_PERSONAL:
+            assert personal not in text
