@@ -133,7 +133,7 @@ def kiosk(agency_sim: AgencySimulator, tmp_path: Path) -> Kiosk:
     return Kiosk(tmp_path, agency_sim)
 
 
-@pytest.mark.usefixtures("pcscd")
+@pytest.mark.usefixtures("empty_readers")
 def test_healthy_kiosk_passes_with_every_check_reported(
     kiosk: Kiosk, virtual_cards: Callable[..., Any]
 ) -> None:

@@ -77,7 +77,7 @@ def verdicts(report: StatusReport) -> dict[str, Verdict]:
     return {item.check: item.verdict for item in report.items}
 
 
-@pytest.mark.usefixtures("pcscd")
+@pytest.mark.usefixtures("empty_readers")
 def test_healthy_kiosk_status_is_all_ok_with_readers_agencies_and_cache(
     config: KioskConfig, service: AgencyService, virtual_cards: Callable[..., Any]
 ) -> None:
