@@ -182,3 +182,20 @@ def test_a_hard_crash_is_dumped_to_the_crash_file_with_frames_only(tmp_path: Pat
     assert "read_the_card" in dump
     assert CID not in dump
     assert done.stderr == ""  # nothing at the terminal: it went to the file
+
+
+def test_an_error_that_cannot_be_raised_is_logged_by_type_and_ends_no_session(
+    handler: CrashHandler, crashes: Crashes, log_file: Path
+) -> None:
+    class Holder:
+        def __del__(self) -> None:
+            raise ValueError(f"closing the record of {NAME}")
+
+    holder = Holder()
+    del holder  # CPython finalizes it here; the error goes to sys.unraisablehook
+    records = [r for r in log_records(log_file) if r["logger"] == "kiosk.crash"]
+    assert [r["msg"] for r in records] == [
+        "an error could not be raised (ValueError); the kiosk carries on"
+    ]
+    assert crashes.seen == []
+    assert NAME not in log_file.read_text(encoding="utf-8")
