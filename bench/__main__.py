@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS: tuple[str, ...] = ("offline", "agency_check", "card_read", "ui_session")
+BENCHMARKS: tuple[str, ...] = ("offline", "agency_check", "card_read", "ui_session", "doctor")
 
 
 def main() -> int:
