@@ -37,8 +37,10 @@ test: venv lint
 bench: venv
 	$(BIN)/python -m bench
 
+# The onedir bundle dist/kiosk (kiosk.spec; docs/deploy.md). A fixed hash seed makes the archives
+# byte-reproducible; kiosk.spec refuses packages that differ from constraints.txt.
 dist: venv
-	$(BIN)/pyinstaller --noconfirm --clean kiosk.spec
+	PYTHONHASHSEED=0 $(BIN)/pyinstaller --noconfirm --clean kiosk.spec
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache

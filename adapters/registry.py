@@ -34,6 +34,12 @@ def adapter_modules() -> list[str]:
     return sorted({ep.module for ep in _group()})
 
 
+def adapter_distributions() -> list[str]:
+    """The distributions that declare the installed adapters (for PyInstaller's `copy_metadata`:
+    a frozen app finds its adapters through these distributions' entry-point metadata)."""
+    return sorted({ep.dist.name for ep in _group() if ep.dist is not None})
+
+
 def load(agency_id: str) -> AdapterFactory:
     """The factory registered for `agency_id`; `AdapterLoadError` says why there is none."""
     found = [ep for ep in _group() if ep.name == agency_id]

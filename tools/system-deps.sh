@@ -11,6 +11,8 @@ packages=(
     xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-render-util0
     libxcb-image0 libxcb-shape0 libxcb-randr0 libegl1 libgl1 libfontconfig1 libdbus-1-3
     libxkbcommon0 libglib2.0-0
+    # what the frozen bundle takes from the host for Qt's wayland platform (tests/e2e/test_bundle.py)
+    libwayland-client0 libwayland-cursor0
     # PDF to PNG for looking at printed slips; procps for pkill/pgrep in tests
     poppler-utils procps
 )
