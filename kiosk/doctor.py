@@ -228,8 +228,9 @@ def run_doctor(
 ) -> DoctorReport:
     """Run every check and return the report (blocking; a few seconds at most).
 
-    `screen` False skips the Qt checks (fonts, printer). `probe_timeout_s` bounds each agency
-    probe (default: `agencies.timeout_s`, at most `MAX_PROBE_S`).
+    `screen` False skips the Qt checks (fonts, printer); with them, call it on the main thread
+    (Qt's rule for its application object). `probe_timeout_s` bounds each agency probe
+    (default: `agencies.timeout_s`, at most `kiosk.doctor_plan.MAX_PROBE_S`).
     """
     from kiosk.doctor_plan import plan_checks
 

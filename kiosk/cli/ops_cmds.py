@@ -106,9 +106,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     # there: the doctor looks at the kiosk, it does not create its folders.
     configure_logging(None, console_level="CRITICAL")
     report = run_doctor(args.config)
-    data_dir = _data_dir_if_present(args.config)
-    if data_dir is not None:
-        configure_logging(data_dir, console_level="CRITICAL")
+    _log_to_data_dir(args.config)
     _log_summary(report)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -117,12 +115,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if report.failed else EXIT_OK
 
 
-def _data_dir_if_present(config_file: str | None) -> Path | None:
+def _log_to_data_dir(config_file: str | None) -> None:
+    from kiosk.logs import configure_logging
+
     try:
-        data_dir = load_config(config_file).kiosk.data_dir
-        return data_dir if data_dir.is_dir() else None
+        config = load_config(config_file)
+        if not config.kiosk.data_dir.is_dir():
+            return
     except (ConfigError, OSError):
-        return None
+        return  # the report says what is wrong; the summary has nowhere to go
+    configure_logging(
+        config.kiosk.data_dir,
+        level=config.logging.level,
+        max_bytes=config.logging.max_bytes,
+        backups=config.logging.backups,
+        console_level="CRITICAL",
+    )
 
 
 def _log_summary(report: DoctorReport) -> None:
