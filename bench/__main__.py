@@ -5,7 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS: tuple[str, ...] = ("offline", "agency_check", "card_read", "ui_session", "doctor")
+BENCHMARKS: tuple[str, ...] = (
+    "offline",
+    "agency_check",
+    "card_read",
+    "ui_session",
+    "doctor",
+    "bundle",
+)
 
 
 def main() -> int:

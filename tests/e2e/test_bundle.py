@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -32,7 +33,7 @@ from PIL import Image
 
 from adapters import registry
 from adapters.simulator import AgencySimulator
-from cardreader.pcscd_process import VPCD_READERS, wait_for_card
+from cardreader.pcscd_process import VPCD_READERS, PcscdService, wait_for_card
 from cardreader.virtual_card import VPCD_PORTS
 from kiosk import __version__
 from tests.fixtures.agency_sim import write_sim_config, write_toml
@@ -342,6 +343,10 @@ def test_frozen_check_and_cache_equal_unfrozen(
     sim = Running(bundle.command, "agency-sim", "--port", "0")
     try:
         url = sim.expect("agency-sim listening on ").rsplit(" ", 1)[-1]
+        # A command that opens no window starts without Qt, frozen as unfrozen.
+        loaded = Path(f"/proc/{sim.popen.pid}/maps").read_text(encoding="utf-8")
+        assert "libQt6" not in loaded
+        assert "shiboken" not in loaded
         frozen_config = sim_config(tmp_path / "frozen", url, tables)
         frozen = check_twice(bundle.command, frozen_config, sim.stop)
     finally:
@@ -382,6 +387,33 @@ def test_an_adapter_installed_at_build_time_answers_in_the_frozen_app(
     assert "thirdparty" not in registry.available()
 
 
+def test_frozen_set_pin_and_doctor_equal_unfrozen(
+    bundle: Bundle, agency_sim: AgencySimulator, tmp_path: Path, pcscd: PcscdService
+) -> None:
+    config = sim_config(tmp_path / "kiosk", agency_sim.url, agency_sim.agency_tables())
+    with config.open("a", encoding="utf-8") as toml:
+        toml.write(f'\n[maintenance]\npin_file = "{tmp_path / "kiosk" / "pin"}"\n')
+    pin = subprocess.run(
+        [*bundle.command, "set-pin", "--config", str(config)],
+        input="482913\n",
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=LIVENESS_S,
+        check=False,
+    )
+    assert pin.returncode == 0, pin.stderr
+    reports = []
+    for command in (bundle.command, UNFROZEN):
+        done = run(command, "doctor", "--json", "--config", str(config))
+        assert done.returncode == 0, done.stderr
+        reports.append(json.loads(done.stdout))
+    frozen, unfrozen = ([(c["check"], c["verdict"]) for c in r["checks"]] for r in reports)
+    assert frozen == unfrozen
+    # The checks that depend on what the bundle carries: its fonts, the PIN it wrote, pcscd.
+    assert {"fonts": "ok", "pin": "ok", "pcscd": "ok"}.items() <= dict(frozen).items()
+
+
 # --- screens -----------------------------------------------------------------------------------
 
 SHOT_SIZES = ("1080x1920",)  # freezing changes nothing per size: one size, both languages
@@ -409,6 +441,16 @@ def test_frozen_screenshots_equal_unfrozen_pixel_for_pixel(bundle: Bundle, tmp_p
     assert sizes == {name: image.size for name, image in unfrozen.items()}
     differ = [name for name in frozen if frozen[name].tobytes() != unfrozen[name].tobytes()]
     assert differ == []
+
+
+def test_frozen_run_demo_reaches_the_attract_screen_offscreen_and_ends(bundle: Bundle) -> None:
+    done = run(
+        bundle.command, "run", "--demo", "--exit-when-ready",
+        env=clean_env(QT_QPA_PLATFORM="offscreen"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert re.fullmatch(r"ready attract \d+ ms\n", done.stdout), done.stdout
+    assert "Traceback" not in done.stderr
 
 
 @pytest.fixture
