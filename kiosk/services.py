@@ -8,7 +8,7 @@ card monitor through `card_events`) and the agency service; `close()` stops and 
 it. `KioskServices.out_of_service(config, problem)` is the kiosk whose configuration cannot be
 used: no agencies, but the reader monitor still runs, so maintenance mode sees the readers.
 
-The Qt side (`ui.run`) puts these into `ui.app.KioskParts`:
+The Qt side puts these into its `ui.app.KioskParts` (`ui.app.KioskApp.from_services`):
     session=Session(services.session_settings()), card=services.card,
     checks=WorkerAgencyChecking(workers, services.check), audit=services.consent_audit,
     watches=services.watches, demo=services.demo
@@ -31,6 +31,7 @@ from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics, MetricsServer
 from kiosk.outage import Outages
 from kiosk.session import SessionSettings
+from kiosk.session_feed import CheckFeed
 from kiosk.session_metrics import SessionMetrics
 from kiosk.session_ports import AuditLogConsent, ConsentAudit, SessionWatch
 from kiosk.session_view import OutOfServiceCause
@@ -51,6 +52,20 @@ class NoConsentAudit:
         """Note the decision in the log (no personal data in it)."""
         log.info("consent %s (no audit log)", "agreed" if agreed else "declined")
         del session, opt_out
+
+
+class NoAgencyChecks:
+    """The `AgencyChecking` port of a kiosk with no usable configuration: it is out of service,
+    so never asked; if it were, the check would be over at once with nothing to report."""
+
+    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+        """Nothing to ask."""
+        del cid, opt_out
+        feed.on_done()
+
+    def cancel_check(self, token: int) -> None:
+        """Nothing to cancel."""
+        del token
 
 
 @dataclass(frozen=True, slots=True)

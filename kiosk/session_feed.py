@@ -36,9 +36,10 @@ Post = Callable[[SessionEvent], None]
 
 # Card errors that mean "no reader" rather than "the service is down": the reader list says that.
 NO_READER_KINDS = frozenset({"no_reader"})
-# The monitor reports a card already in a reader in the same pass that reports the reader; a
-# person cannot insert one that fast after a reader appears.
-FIRST_LOOK_S = 0.5
+# The monitor reports a card already in a reader in the same pass that reports the reader
+# (microseconds later; the margin covers a thread switch). A card put in after the reader
+# appeared is seen one status change later: pcscd alone takes longer than this to notice it.
+FIRST_LOOK_S = 0.1
 
 
 class CardProblem(Protocol):

@@ -38,12 +38,13 @@ from datetime import datetime
 from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QScreen
 
-from kiosk.session import Session
+from kiosk.services import KioskServices, NoAgencyChecks
+from kiosk.session import Session, SessionSettings
 from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
-from ui.worker import Workers
+from ui.worker import WorkerAgencyChecking, Workers
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,40 @@ class KioskApp:
         )
         self.activity = ActivityWatch(self.controller)
         self._watched: QCoreApplication | None = None
+
+    @classmethod
+    def from_services(
+        cls,
+        services: KioskServices,
+        *,
+        font: QFont | None = None,
+        demo: bool = False,
+        settings: SessionSettings | None = None,
+        printing: SlipPrinting | None = None,
+        pool: QThreadPool | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> KioskApp:
+        """The kiosk on its real parts (`kiosk run`, the end-to-end tests): the session from
+        the configuration (`settings` overrides it: tests with short timers), the reader port,
+        the check on this app's workers, the audit, the watches; the printer from `[printer]`
+        unless `printing` is given; DEMO when an agency is on loopback or `demo`."""
+        config = services.config
+        workers = Workers(pool if pool is not None else QThreadPool())
+        check = services.check
+        if printing is None and config.printer.name:
+            printing = SlipPrinting(
+                config.kiosk.id, config.printer.name, paper=config.printer.paper
+            )
+        parts = KioskParts(
+            session=Session(settings or services.session_settings()),
+            card=services.card,
+            checks=WorkerAgencyChecking(workers, check) if check else NoAgencyChecks(),
+            audit=services.consent_audit,
+            printing=printing,
+            demo=demo or services.demo,
+            watches=services.watches,
+        )
+        return cls(parts, workers=workers, now=now, font=font)
 
     def watch_activity(self, app: QCoreApplication) -> None:
         """Count every touch and key in `app` as activity (postpones the inactivity warning)."""

@@ -2,9 +2,11 @@
 
 One run (`_KioskRun`) builds `kiosk.services.KioskServices` from the configuration, the window
 on top (`ui.app.KioskApp`), starts the reader thread and the agency service, and runs the event
-loop until SIGTERM / SIGINT (or, for benchmarks, until the attract screen is first shown with
-`--exit-when-ready`). Then it stops everything it started: reader thread, workers, agency
-service, metrics endpoint — no thread is left.
+loop until SIGTERM / SIGINT (or, for benchmarks and smoke tests, until the attract screen is
+first shown, ready to serve, with `--exit-when-ready`: one line `ready attract N ms` on stdout,
+N counted from the process's start; exit 1 if it is not ready within a minute). Then it stops
+everything it started: reader thread, workers, agency service, metrics endpoint — no thread is
+left.
 
 Never an exit on a bad configuration (no crash loop under systemd): the kiosk runs out of
 service, the cause in the log and in the out-of-service record for maintenance mode, and polls
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSize, QThreadPool, QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
@@ -38,15 +40,11 @@ from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.demo import DemoEnvironment
 from kiosk.logs import configure_logging
 from kiosk.services import KioskServices, ReaderSettings
-from kiosk.session import Session
 from kiosk.session_events import ConfigBroken, Reset
-from kiosk.session_feed import CheckFeed
-from kiosk.session_view import OutOfServiceCause, SessionState, SessionView
-from ui.app import KioskApp, KioskParts
-from ui.controller import SlipPrinting
+from kiosk.session_view import SessionState, SessionView
+from ui.app import KioskApp
 from ui.demo_control import DemoControl
 from ui.typeface import load_fonts
-from ui.worker import WorkerAgencyChecking, Workers
 
 log = logging.getLogger(__name__)
 
@@ -54,26 +52,6 @@ RESTART = -75  # one run's result meaning "build the kiosk again" (the config wa
 CONFIG_POLL_MS = 2000
 READY_LIMIT_S = 60.0  # --exit-when-ready gives up after this long (exit 1)
 WINDOWED_SIZE = QSize(540, 960)
-# The first view that shows the kiosk settled, and the word `--exit-when-ready` prints for it.
-_READY_WORDS = {
-    SessionState.IDLE: "attract",
-    SessionState.OUT_OF_SERVICE: "out-of-service",
-    SessionState.AWAIT_REMOVAL: "take-card",
-}
-
-
-class NoChecks:
-    """The agency check of a kiosk with no usable configuration: never asked (it is out of
-    service), and reports nothing."""
-
-    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
-        """Nothing to ask; the check is over at once."""
-        del cid, opt_out
-        feed.on_done()
-
-    def cancel_check(self, token: int) -> None:
-        """Nothing to cancel."""
-        del token
 
 
 def run_app(
@@ -174,27 +152,9 @@ class _KioskRun:
             services = KioskServices.out_of_service(config, problem, reader=reader)
             self._watch = ConfigWatch(config_path(config_file))
         self.services = services
-        self.session = Session(services.session_settings())
-        self.workers = Workers(QThreadPool())
-        check = services.check
-        printing = (
-            SlipPrinting(config.kiosk.id, config.printer.name, paper=config.printer.paper)
-            if config.printer.name
-            else None
-        )
-        self.kiosk = KioskApp(
-            KioskParts(
-                session=self.session,
-                card=services.card,
-                checks=WorkerAgencyChecking(self.workers, check) if check else NoChecks(),
-                audit=services.consent_audit,
-                printing=printing,
-                demo=services.demo or environment is not None,
-                watches=services.watches,
-            ),
-            workers=self.workers,
-            font=font,
-        )
+        self.kiosk = KioskApp.from_services(services, font=font, demo=environment is not None)
+        self.session = self.kiosk.parts.session
+        self.workers = self.kiosk.workers
         if environment is not None:
             self._control = DemoControl(environment, self.workers, font)
             self._shortcuts = list(self._control.bind_keys(self.kiosk.window))
@@ -265,19 +225,16 @@ class _KioskRun:
         self.workers.run(look, on_success=seen)
 
     def _on_view(self, view: SessionView) -> None:
-        if self._ready or view.state not in _READY_WORDS:
+        if self._ready or view.state is not SessionState.IDLE:
             return
-        if view.out_of_service == {OutOfServiceCause.STARTING}:
-            return  # not settled: the reader monitor has not reported yet
         self._ready = True
-        word = _READY_WORDS[view.state]
-        log.info("ready: %s after %.0f ms", word, _process_age_ms())
+        log.info("ready: the attract screen after %.0f ms", _process_age_ms())
         if self._exit_when_ready:
             # After this turn of the loop, so the screen has been painted.
-            QTimer.singleShot(0, lambda: self._report_ready(word))
+            QTimer.singleShot(0, self._report_ready)
 
-    def _report_ready(self, word: str) -> None:
-        print(f"ready {word} {_process_age_ms():.0f} ms", flush=True)
+    def _report_ready(self) -> None:
+        print(f"ready attract {_process_age_ms():.0f} ms", flush=True)
         self._app.exit(0)
 
     def _not_ready(self) -> None:

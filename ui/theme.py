@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.session_view import Preferences, TileState
+from ui.typeface import FAMILIES
 
 REFERENCE_SHORT_SIDE = 1080
 LARGE_TEXT_FACTOR = 1.3
@@ -200,7 +201,12 @@ def style_sheet(p: Palette, m: Metrics) -> str:
     """The one style sheet of the window; widgets pick rules by their `role` property."""
     radius = m.px(16)
     border = max(2, m.px(3))
+    families = ", ".join(f'"{family}"' for family in FAMILIES)
+    # Every widget names the shipped families itself: a style sheet rule that sets a font size
+    # otherwise rebuilds the font from the application's default ("Sans Serif"), and Thai then
+    # falls back to whatever the host's fontconfig offers (a looped TLWG face, or boxes).
     return f"""
+    * {{ font-family: {families}; }}
     QWidget#KioskWindow, QStackedWidget, QScrollArea, QScrollArea > QWidget > QWidget {{
         background: {p.background}; color: {p.text};
     }}

@@ -27,8 +27,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     run.add_argument(
         "--exit-when-ready",
         action="store_true",
-        help="for benchmarks and smoke tests: print 'ready attract N ms' (N: since the process "
-        "started) once the kiosk is first ready, then exit 0",
+        help="for benchmarks and smoke tests: once the attract screen is shown, ready to serve, "
+        "print 'ready attract N ms' (N: since the process started) and exit 0",
     )
     run.set_defaults(func=run_kiosk)
 

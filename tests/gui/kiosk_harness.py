@@ -127,17 +127,22 @@ def widget_texts(widget: QWidget) -> list[str]:
 def assert_no_personal_data(kiosk: Kiosk, card: CardData) -> None:
     """No widget in the window tree holds the holder's name or CID (text, photo), the session
     is empty, and no slip is held."""
-    secrets = personal_strings(card)
-    window = kiosk.window
+    assert_window_holds_nothing(kiosk.app, kiosk.session, personal_strings(card))
+
+
+def assert_window_holds_nothing(app: KioskApp, session: Session, secrets: list[str]) -> None:
+    """No widget in `app`'s window tree shows any of `secrets` (text) or a photo, `session`
+    is empty, and no slip is held."""
+    window = app.window
     for widget in [window, *window.findChildren(QWidget)]:
         for text in widget_texts(widget):
             leaked = [s for s in secrets if s in text]
             assert not leaked, f"{type(widget).__name__} still shows personal data"
         if isinstance(widget, PhotoFrame):
             assert not widget.has_photo, "a photo is still shown"
-    assert kiosk.session.is_empty(), "the session still holds personal data"
-    assert not kiosk.session.view.holds_personal_data
-    assert kiosk.app.controller.holding_slip is False, "a slip is still held"
+    assert session.is_empty(), "the session still holds personal data"
+    assert not session.view.holds_personal_data
+    assert app.controller.holding_slip is False, "a slip is still held"
 
 
 def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kiosk]]:

@@ -4,13 +4,23 @@ banner follow UI-GUIDE.md."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from adapters.base import (
+    AgencyResult,
+    AgencyStatus,
+    Entitlement,
+    EntitlementStatus,
+    FailureReason,
+    ResultSource,
+)
+from kiosk.agency_info import AgencyInfo
 from kiosk.session import Session, SessionSettings
 from kiosk.session_commands import StartTimer
 from kiosk.session_events import (
@@ -50,11 +60,16 @@ SIZES = [QSize(1080, 1920), QSize(1920, 1080), QSize(1280, 800)]
 class Stage:
     """A window showing a session driven by hand (no controller, no threads)."""
 
-    def __init__(self, qtbot: QtBot, font: QFont, language: str, size: QSize) -> None:
+    def __init__(
+        self,
+        qtbot: QtBot,
+        font: QFont,
+        language: str,
+        size: QSize,
+        agencies: tuple[AgencyInfo, ...] = DEMO_AGENCIES,
+    ) -> None:
         self.now = 1000.0
-        settings = SessionSettings(
-            agencies=DEMO_AGENCIES, preferences=Preferences(language=language)
-        )
+        settings = SessionSettings(agencies=agencies, preferences=Preferences(language=language))
         self.session = Session(settings, clock=lambda: self.now, today=DEMO_NOW.date)
         self.window = KioskWindow(font=font, clock=lambda: self.now, demo=False, can_print=True)
         qtbot.addWidget(self.window)
@@ -73,12 +88,15 @@ class Stage:
         self.window.show_view(self.session.view)
         self.qtbot.wait(1)
 
-    def to_results(self, *, mixed: bool) -> None:
+    def to_results(
+        self, *, mixed: bool = False, results: dict[str, AgencyResult] | None = None
+    ) -> None:
         token = self.session.token + 1
         self(ReadersChanged((DEMO_READER,)), CardInserted(DEMO_READER))
         self(CidRead(token, DEMO_CID), IdentityRead(token, the_card()))
         self(PhotoRead(token, placeholder_portrait_jpeg()), ConsentAgreed())
-        for result in demo_results(DEMO_NOW, mixed=mixed).values():
+        answers = results if results is not None else demo_results(DEMO_NOW, mixed=mixed)
+        for result in answers.values():
             self(AgencyAnswered(token, result))
 
 
@@ -174,27 +192,89 @@ def test_english_screens_hold_no_thai_words_but_the_switch_and_data(
             assert "โรงพยาบาล" in label.plain_text, label.plain_text
 
 
+def adapter_agencies() -> tuple[AgencyInfo, ...]:
+    """The seven built-in agencies with the names their adapters give (the longest a kiosk
+    shows), in the default order."""
+    from adapters.gdx_agencies import SERVICES
+    from adapters.nhso import NhsoAdapter
+
+    gdx = tuple(AgencyInfo(s.id, s.name_th, s.name_en, s.hotline, s.web) for s in SERVICES.values())
+    nhso = AgencyInfo("nhso", NhsoAdapter.name_th, NhsoAdapter.name_en, "1330", "")
+    return (nhso, *gdx)
+
+
+def worst_results() -> dict[str, AgencyResult]:
+    """Every agency answering from the offline copy with three long entitlements: the most a
+    tile ever has to say (name, state, date, headlines, "+N more")."""
+    as_of = DEMO_NOW - timedelta(days=3)
+    long_title = ("สิทธิประโยชน์ทดแทนกรณีทุพพลภาพและค่ารักษาพยาบาล", "Invalidity benefit and care")
+    results = {}
+    for info in adapter_agencies():
+        entitlements = tuple(
+            Entitlement(
+                f"X{n}",
+                long_title[0],
+                long_title[1],
+                EntitlementStatus.ACTIVE,
+                amount_thb=12_345.0,
+                period="monthly",
+                details={"hospital_main": "โรงพยาบาลสมเด็จพระยุพราชสว่างแดนดินจังหวัดสกลนคร"},
+            )
+            for n in range(3)
+        )
+        results[info.id] = AgencyResult(
+            info.id,
+            AgencyStatus.OK,
+            ResultSource.CACHE,
+            as_of,
+            entitlements=entitlements,
+            reason=FailureReason.TIMEOUT,
+        )
+    return results
+
+
+@pytest.mark.parametrize("answers", ["done", "mixed", "worst"])
 @pytest.mark.parametrize("size", SIZES[:2], ids=["1080x1920", "1920x1080"])
 @pytest.mark.parametrize("language", ["th", "en"])
 def test_seven_tiles_fit_without_scrolling(
-    qtbot: QtBot, kiosk_font: QFont, size: QSize, language: str
+    qtbot: QtBot, kiosk_font: QFont, size: QSize, language: str, answers: str
 ) -> None:
-    stage = Stage(qtbot, kiosk_font, language, size)
-    stage.to_results(mixed=False)
+    """UI-GUIDE: seven tiles of at least 160 px (at 1080 px) fit without scrolling at
+    1080x1920 and 1920x1080, with the adapters' own (long) names, whatever the answers say."""
+    stage = Stage(qtbot, kiosk_font, language, size, agencies=adapter_agencies())
+    results = (
+        worst_results() if answers == "worst" else demo_results(DEMO_NOW, mixed=answers == "mixed")
+    )
+    stage.to_results(results=results)
     qtbot.wait(20)
     page = stage.window.results.page
-    assert len(stage.window.results.tiles) == 7
+    viewport = page.area.viewport()
+    tiles = stage.window.results.tiles
+    assert len(tiles) == 7
     assert page.area.verticalScrollBar().maximum() == 0
     assert not page.cue.isVisible()
-    heights = [t.height() for t in stage.window.results.tiles.values()]
-    assert min(heights) >= round(160 * min(size.width(), size.height()) / 1080)
-    columns = {t.x() for t in stage.window.results.tiles.values()}
+    floor = round(160 * min(size.width(), size.height()) / 1080)
+    for agency, tile in tiles.items():
+        top_left = tile.mapTo(viewport, QPoint(0, 0))
+        inside = viewport.rect().contains(QRect(top_left, tile.size()))
+        assert inside, f"{agency} tile is not wholly on screen"
+        assert tile.height() >= floor
+        for label in (tile.badge_text, tile.hint, tile.more):  # never cut
+            if label.isVisibleTo(tile):
+                assert label.width() >= label.sizeHint().width(), (agency, label.plain_text)
+        for label in tile.headlines:  # one line each, cut to fit with "…"
+            if label.isVisibleTo(tile):
+                assert label.height() <= label.fontMetrics().lineSpacing() * 1.6
+                advance = label.fontMetrics().horizontalAdvance(label.plain_text)
+                assert advance <= label.width() * 1.1, (agency, label.plain_text)
+    columns = {t.x() for t in tiles.values()}
     assert len(columns) == (2 if size.width() > size.height() else 1)
 
 
 def test_small_screen_scrolls_with_a_visible_cue(qtbot: QtBot, kiosk_font: QFont) -> None:
-    stage = Stage(qtbot, kiosk_font, "th", SIZES[2])
-    stage.to_results(mixed=False)
+    """1280x800 with every tile full (and text never below 24 px): it scrolls, and says so."""
+    stage = Stage(qtbot, kiosk_font, "th", SIZES[2], agencies=adapter_agencies())
+    stage.to_results(results=worst_results())
     qtbot.wait(20)
     page = stage.window.results.page
     assert page.area.verticalScrollBar().maximum() > 0
@@ -310,3 +390,12 @@ def test_qt_keeps_none_alive(qapp: object) -> None:
         label.property("not-set")
     assert sys.getrefcount(None) >= before - 50
     label.deleteLater()
+
+
+def test_the_holders_age_and_id_are_set_apart(stage: Stage) -> None:
+    stage.to_results(mixed=False)
+    expected = {
+        "th": "อายุ 73 ปี · เลขประจำตัว x-xxxx-xxxx9-99-8",
+        "en": "Age 73 · ID x-xxxx-xxxx9-99-8",
+    }[stage.words.language]
+    assert stage.window.results.facts.plain_text == expected

@@ -4,8 +4,16 @@ with its own state as its answer lands. A tap on an answered tile opens its deta
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.session_view import SessionView, Tile
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
@@ -13,7 +21,7 @@ from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon
 from ui.strings import Words
 from ui.theme import Palette
-from ui.wording import Tone, badge, headline, tile_hint
+from ui.wording import Segment, Tone, badge, headline, tile_hint
 
 MAX_HEADLINES = 2  # more go to the detail screen
 
@@ -31,7 +39,16 @@ def tone_colour(palette: Palette, tone: Tone) -> str:
 class AgencyTile(QFrame):
     """One agency: its name, its state (icon + word + colour), a headline per entitlement.
 
-    The state sits beside the name when both fit on one line, else on its own line below it.
+    ```
+    | Agency name (wraps to a second line)          | [icon] State     |
+    | ...                                           |   as of / call   |
+    | First entitlement's headline, one line…       |                  |
+    | Second one (portrait), one line…              |        +2 more   |
+    ```
+    The state and its small print sit in a column at the right, beside the name, so they cost
+    no line of their own; headlines are one line each (cut with "…" when too long: the detail
+    screen has all of it). How many headlines a tile shows is the screen's call (one in
+    landscape, where seven tiles share four rows of a short screen).
 
     Signals:
         tapped(str): the agency's id, when a tile with an answer is tapped.
@@ -53,26 +70,37 @@ class AgencyTile(QFrame):
         badge_row.addWidget(self.badge_icon)
         badge_row.addWidget(self.badge_text)
         self._badge_row = badge_row
-        self.headlines = [TextLabel("body") for _ in range(MAX_HEADLINES)]
-        self.more = TextLabel("small")
-        self.hint = TextLabel("small")
+        self.headlines = [TextLabel("body", self, wrap=False) for _ in range(MAX_HEADLINES)]
+        for label in self.headlines:
+            # A headline never asks for width: it is cut to the width the tile has.
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(1)
+        self._segments: list[list[Segment]] = [[] for _ in range(MAX_HEADLINES)]
+        self.more = TextLabel("small", self, wrap=False, align=Qt.AlignmentFlag.AlignRight)
+        self.hint = TextLabel("small", wrap=False, align=Qt.AlignmentFlag.AlignRight)
+        # The state and its small print, stacked at the right of the name.
+        top, right = Qt.AlignmentFlag.AlignTop, Qt.AlignmentFlag.AlignRight
+        self.status = QWidget()
+        status = QVBoxLayout(self.status)
+        status.setContentsMargins(0, 0, 0, 0)
+        status.setSpacing(0)
+        status.addWidget(self.badge, 0, right)
+        status.addWidget(self.hint, 0, right)
+        self._status_layout = status
         self._answered = False
-        self._side_by_side: bool | None = None
         self._grid = QGridLayout(self)
-        rows = [*self.headlines, self.more, self.hint]
-        for row, label in enumerate(rows, start=2):
-            self._grid.addWidget(label, row, 0, 1, 2)
-        self._grid.setRowStretch(len(rows) + 2, 1)  # spare height goes below, not between
+        self._grid.addWidget(self.name, 0, 0, top)
+        self._grid.addWidget(self.status, 0, 1, right | top)
         self._grid.setColumnStretch(0, 1)
-        self._place_badge(side_by_side=True)
+        self._grid.setRowStretch(1 + MAX_HEADLINES, 1)  # spare height goes below, not between
 
     @property
     def answered(self) -> bool:
         """True once the agency's answer is in (the tile can be tapped)."""
         return self._answered
 
-    def show_tile(self, tile: Tile, words: Words, look: Look) -> None:
-        """Show `tile` in `look`."""
+    def show_tile(self, tile: Tile, words: Words, look: Look, *, headline_rows: int) -> None:
+        """Show `tile` in `look`, with at most `headline_rows` headlines."""
         m, p = look.metrics, look.palette
         self._grid.setContentsMargins(m.gap, m.unit, m.gap, m.unit)
         self._grid.setHorizontalSpacing(m.gap)
@@ -87,58 +115,72 @@ class AgencyTile(QFrame):
         self.badge_icon.show_glyph(state.glyph, colour, p.surface, m.icon)
         self.badge_text.set_text(state.text)
         set_tone(self.badge_text, state.tone.value)
+        self.badge.setMinimumWidth(self.badge.sizeHint().width())  # the state is never cut
         entitlements = tile.entitlements
         agency_name = tile.agency.name(words.language)
-        for label, entitlement in zip(self.headlines, (*entitlements, None, None), strict=False):
-            if entitlement is None:
-                label.clear()
-                label.hide()
-            else:
-                label.set_segments(headline(entitlement, words, within=agency_name))
-                label.show()
-        extra = len(entitlements) - MAX_HEADLINES
+        shown = min(len(entitlements), headline_rows)
+        for row in range(MAX_HEADLINES):
+            self._segments[row] = (
+                headline(entitlements[row], words, within=agency_name) if row < shown else []
+            )
+        extra = len(entitlements) - shown
         self.more.set_text(words("more_items", n=extra) if extra > 0 else "")
         self.more.setVisible(extra > 0)
         hint = tile_hint(tile, words)
         self.hint.set_text(hint)
         set_tone(self.hint, state.tone.value if tile.from_copy else "")
         self.hint.setVisible(bool(hint))
+        self._place_headlines(shown)
+        # Lay the tile out now: the state column's width follows its words at once, so the
+        # words are never cut for a turn of the event loop.
+        self._status_layout.activate()
+        self._grid.activate()
+        self._fit_headlines()
         self.setCursor(
             Qt.CursorShape.PointingHandCursor if self._answered else Qt.CursorShape.ArrowCursor
         )
-        self._arrange()
 
-    def _arrange(self) -> None:
-        """State beside the name if both fit in one line, else below it."""
+    def _place_headlines(self, shown: int) -> None:
+        """Headline rows below the name, across the tile; "+N more" at the right of the last."""
+        for label in (*self.headlines, self.more):
+            self._grid.removeWidget(label)
+        more = not self.more.isHidden()
+        for row, label in enumerate(self.headlines):
+            if row < shown:
+                beside_more = more and row == shown - 1
+                self._grid.addWidget(label, 1 + row, 0, 1, 1 if beside_more else 2)
+                label.show()
+            else:
+                label.clear()
+                label.hide()
+        last = 1 + max(0, shown - 1)
+        self._grid.addWidget(self.more, last, 1, Qt.AlignmentFlag.AlignRight)
+
+    def _fit_headlines(self) -> None:
+        """Cut each headline to one line of the width it has (the amount, in bold, is kept)."""
         margins = self._grid.contentsMargins()
         room = self.width() - margins.left() - margins.right() - 2 * self.frameWidth()
-        name_width = self.name.fontMetrics().horizontalAdvance(self.name.plain_text)
-        badge_width = self.badge.sizeHint().width()
-        self.badge.setMinimumWidth(badge_width)  # the state's words are never cut
-        fits = name_width + self._grid.horizontalSpacing() + badge_width <= room
-        self._place_badge(side_by_side=fits)
-
-    def _place_badge(self, *, side_by_side: bool) -> None:
-        if side_by_side == self._side_by_side:
-            return
-        self._side_by_side = side_by_side
-        self._grid.removeWidget(self.name)
-        self._grid.removeWidget(self.badge)
-        if side_by_side:
-            self._grid.addWidget(self.name, 0, 0, Qt.AlignmentFlag.AlignTop)
-            self._grid.addWidget(self.badge, 0, 1, Qt.AlignmentFlag.AlignTop)
-        else:
-            self._grid.addWidget(self.name, 0, 0, 1, 2, Qt.AlignmentFlag.AlignTop)
-            self._grid.addWidget(self.badge, 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
+        beside = room - self.more.sizeHint().width() - self._grid.horizontalSpacing()
+        last = sum(1 for segments in self._segments if segments) - 1
+        for row, label in enumerate(self.headlines):
+            segments = self._segments[row]
+            if not segments:
+                continue
+            width = room
+            if row == last and not self.more.isHidden():  # "+N more" shares the row
+                cell = self._grid.cellRect(1 + row, 0)
+                width = cell.width() if cell.isValid() else beside
+            label.set_segments(elide(segments, label.font(), max(1, width)))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """A new width may let the state join the name's line (or push it below)."""
+        """A new width: headlines cut again."""
         super().resizeEvent(event)
-        self._arrange()
+        self._fit_headlines()
 
     def clear(self) -> None:
         """Drop the answer shown."""
         self._answered = False
+        self._segments = [[] for _ in range(MAX_HEADLINES)]
         for label in (*self.headlines, self.more, self.hint, self.badge_text):
             label.clear()
 
@@ -155,6 +197,26 @@ class AgencyTile(QFrame):
             self.tapped.emit(self.agency_id)
             return
         super().keyPressEvent(event)
+
+
+def elide(segments: list[Segment], font: QFont, width: int) -> list[Segment]:
+    """`segments` cut to `width` px on one line: the plain text gives way ("…"), the bold
+    amount stays whole."""
+    regular = QFontMetrics(font)
+    bold_font = QFont(font)
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+
+    def advance(segment: Segment) -> int:
+        text, strong = segment
+        return (bold if strong else regular).horizontalAdvance(text)
+
+    if sum(advance(s) for s in segments) <= width:
+        return segments
+    first, *rest = segments
+    room = width - sum(advance(s) for s in rest)
+    cut = regular.elidedText(first[0], Qt.TextElideMode.ElideRight, max(0, room))
+    return [(cut, first[1]), *rest] if cut else [("…", False), *rest]
 
 
 class ResultsScreen(Screen):
@@ -175,6 +237,7 @@ class ResultsScreen(Screen):
         self.tiles: dict[str, AgencyTile] = {}
         self._look: Look | None = None
         self._token = -1
+        self._headline_rows = MAX_HEADLINES
 
         self._header = QWidget()
         self._header_layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self._header)
@@ -239,6 +302,7 @@ class ResultsScreen(Screen):
             return
         if view.token != self._token:
             self._token = view.token
+            self._headline_rows = MAX_HEADLINES
             self.page.scroll_to_top()
         holder = view.holder
         self.photo.show_photo(holder.photo if holder else None)
@@ -248,14 +312,42 @@ class ResultsScreen(Screen):
             facts.append(words("results_age", age=holder.age))
         if holder is not None:
             facts.append(words("results_cid", cid=holder.cid_masked))
-        self.facts.set_text("   ".join(facts))
+        self.facts.set_text(" · ".join(facts))  # "Age 73 · ID x-xxxx-…"
         self.status.set_text(words("results_done" if view.all_answered else "results_asking"))
         ids = [t.agency.id for t in view.tiles]
         if ids != list(self.tiles):
             self._rebuild_tiles(ids)
-        for tile in view.tiles:
-            self.tiles[tile.agency.id].show_tile(tile, words, self._look)
+        # Landscape is short: one headline a tile keeps seven tiles in four rows. In portrait
+        # two, unless the answers would then need scrolling: then one for every tile, for the
+        # rest of this citizen's session (tiles change at most once).
+        if self._look.landscape:
+            self._headline_rows = 1
+        self._show_tiles(view, words)
+        if self._headline_rows > 1 and not self._tiles_fit():
+            self._headline_rows = 1
+            self._show_tiles(view, words)
         self.page.set_cue(words("scroll_cue"), self._look)
+
+    def _show_tiles(self, view: SessionView, words: Words) -> None:
+        assert self._look is not None
+        for tile in view.tiles:
+            self.tiles[tile.agency.id].show_tile(
+                tile, words, self._look, headline_rows=self._headline_rows
+            )
+
+    def _tiles_fit(self) -> bool:
+        """True when every tile fits the page's height without scrolling."""
+        viewport = self.page.area.viewport()
+        if not self.isVisible() or viewport.height() <= 1:
+            return True  # not laid out yet: judged again with the next view
+        self._grid.activate()
+        width = viewport.width()
+        needed = (
+            self._grid.heightForWidth(width)
+            if self._grid.hasHeightForWidth()
+            else self._grid.sizeHint().height()
+        )
+        return needed <= viewport.height()
 
     def _rebuild_tiles(self, ids: list[str]) -> None:
         for tile in self.tiles.values():
