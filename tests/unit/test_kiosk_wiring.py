@@ -34,7 +34,7 @@ CARD = NhsoCardData(
     issue_date=date(2024, 1, 10),
     expiry_date=None,
     update_date=date(2026, 3, 2),
-    change_count="2",
+    change_count=2,
 )
 
 
