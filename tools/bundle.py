@@ -180,6 +180,34 @@ def linkage(bundle: Path) -> Linkage:
     return Linkage(missing, dict(sorted(from_host.items())))
 
 
+def archive_differences(one: Path, two: Path) -> list[str]:
+    """The members (and, inside the PYZ, the modules) that differ between two executables'
+    PyInstaller archives: what changed between two builds, e.g. a source edited meanwhile."""
+    from PyInstaller.archive.readers import (  # type: ignore[import-untyped]
+        CArchiveReader,
+        ZlibArchiveReader,
+    )
+
+    first, second = CArchiveReader(str(one)), CArchiveReader(str(two))
+    names = sorted(set(first.toc) | set(second.toc))
+    differ = [n for n in names if n not in first.toc or n not in second.toc]
+    differ += [
+        n
+        for n in names
+        if n in first.toc and n in second.toc and first.extract(n) != second.extract(n)
+    ]
+    for name in [n for n in differ if n.endswith(".pyz")]:
+        with tempfile.TemporaryDirectory() as work:
+            paths = [Path(work) / "one.pyz", Path(work) / "two.pyz"]
+            for path, archive in zip(paths, (first, second), strict=True):
+                path.write_bytes(archive.extract(name) or b"")
+            pyz = [ZlibArchiveReader(str(path)) for path in paths]
+            both = set(pyz[0].toc) & set(pyz[1].toc)
+            differ += [f"{name}:{m}" for m in set(pyz[0].toc) ^ set(pyz[1].toc)]
+            differ += [f"{name}:{m}" for m in both if pyz[0].extract(m) != pyz[1].extract(m)]
+    return sorted(set(differ))
+
+
 def _repro(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-repro-") as work:
         first = build(Path(work) / "one")
@@ -196,6 +224,9 @@ def _repro(args: argparse.Namespace) -> int:
         differ = sorted(name for name in sums_one if sums_one[name] != sums_two.get(name))
         if differ:
             print(f"{len(differ)} files differ in content: {', '.join(differ)}")
+            if APP in differ:
+                inside = archive_differences(first.executable, second.executable)
+                print(f"  inside the executable's archive: {', '.join(inside) or 'nothing'}")
             return 1 if args.strict else 0
         print("every file is byte-identical")
     return 0
