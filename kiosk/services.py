@@ -108,9 +108,11 @@ class KioskServices:
         """Build (nothing started yet). Raises `kiosk.config.ConfigError` when the agencies
         cannot be built from `config`; a cache, audit or metrics problem is logged and the
         kiosk goes on without that part."""
-        service = AgencyService.from_config(config, monitor=monitor or MonitorSettings())
+        metrics = KioskMetrics(config.kiosk.id)
+        service = AgencyService.from_config(
+            config, monitor=monitor or MonitorSettings(), metrics=metrics
+        )
         try:
-            metrics = KioskMetrics(config.kiosk.id)
             return cls(
                 config,
                 service,

@@ -28,7 +28,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QFont
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk import systemd
 from kiosk.config import ConfigError, KioskConfig, config_path, load_config
 from kiosk.config_watch import ConfigWatch, config_problem
+from kiosk.crash import CrashHandler
 from kiosk.demo import DemoEnvironment
 from kiosk.logs import configure_logging
 from kiosk.services import KioskServices, ReaderSettings
@@ -137,6 +137,7 @@ class _KioskRun:
         self._watch: ConfigWatch | None = None
         self._control: DemoControl | None = None
         self._shortcuts: list[object] = []
+        self._log_file: Path | None = None
 
         config, problem = self._load()
         reader = ReaderSettings(name=environment.reader if environment else None)
@@ -159,7 +160,12 @@ class _KioskRun:
             self._control = DemoControl(environment, self.workers, font)
             self._shortcuts = list(self._control.bind_keys(self.kiosk.window))
             self.kiosk.controller.shown.connect(self._control.follow)
-        self._crash = _CrashHooks(lambda: self.kiosk.controller.post(Reset()))
+        # An unexpected exception anywhere: logged (frames and type, no values), the session
+        # ends, back to Idle; hard crashes dumped beside the log.
+        self._crash = CrashHandler(
+            self._log_file.parent if self._log_file is not None else None,
+            lambda crash: self.kiosk.controller.post(Reset()),
+        ).install()
 
     def _load(self) -> tuple[KioskConfig, str | None]:
         try:
@@ -168,7 +174,7 @@ class _KioskRun:
         except ConfigError as exc:
             config, problem = KioskConfig(), str(exc)
         section = config.logging
-        configure_logging(
+        self._log_file = configure_logging(
             config.kiosk.data_dir,
             level=section.level,
             max_bytes=section.max_bytes,
@@ -257,7 +263,7 @@ class _KioskRun:
     def _close(self) -> None:
         for timer in self._timers:
             timer.stop()
-        self._crash.close()
+        self._crash.uninstall()
         self.services.stop_reader()
         self.kiosk.close()
         if self._control is not None:
@@ -266,38 +272,6 @@ class _KioskRun:
         self.services.close()
         self.kiosk.window.deleteLater()
         self._app.processEvents()
-
-
-class _CrashHooks:
-    """An unexpected exception anywhere (GUI thread or another) ends the session, back to Idle:
-    logged by type only, never a traceback on screen."""
-
-    def __init__(self, reset: Callable[[], None]) -> None:
-        import threading
-
-        self._reset = reset
-        self._previous_sys = sys.excepthook
-        self._previous_thread = threading.excepthook
-        sys.excepthook = self._on_exception
-        threading.excepthook = self._on_thread_exception
-
-    def _on_exception(
-        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
-        del exc, tb
-        log.error("unexpected error in the kiosk: %s", kind.__name__)
-        self._reset()
-
-    def _on_thread_exception(self, args: object) -> None:
-        kind = getattr(args, "exc_type", BaseException)
-        log.error("unexpected error in a kiosk thread: %s", getattr(kind, "__name__", "?"))
-        self._reset()
-
-    def close(self) -> None:
-        import threading
-
-        sys.excepthook = self._previous_sys
-        threading.excepthook = self._previous_thread
 
 
 def _watchdog_ms() -> int | None:

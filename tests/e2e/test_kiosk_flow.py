@@ -14,10 +14,11 @@ from pypdf import PdfReader
 
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.cid import mask_cid
+from cardreader.pcscd_process import PcscdService
 from cardreader.profile import shipped_profile
 from cardreader.virtual_card import Latency
 from kiosk.session_commands import EndReason
-from kiosk.session_view import SessionState, TileState
+from kiosk.session_view import OutOfServiceCause, SessionState, TileState
 from kiosk.snapshots import open_snapshot_store
 from tests.gui.real_kiosk import RealKiosk, assert_kiosk_holds_nothing, personal_strings_of
 
@@ -276,3 +277,24 @@ def test_the_screen_stays_alive_while_the_card_and_agencies_are_slow(
     assert max(gaps) < 1.0, f"the event loop stalled for {max(gaps):.2f} s"
     kiosk.remove()
     kiosk.wait_state(SessionState.IDLE)
+
+
+@pytest.mark.pcscd_owner
+def test_out_of_service_while_the_reader_is_gone_and_back_by_itself(
+    pcscd_owned: PcscdService, real_kiosk: RealKioskFactory
+) -> None:
+    """pcscd stops (taking the reader with it) mid-session and comes back."""
+    kiosk = real_kiosk()
+    to_consent(kiosk)
+    pcscd_owned.stop()
+    kiosk.wait_state(SessionState.OUT_OF_SERVICE)
+    assert kiosk.window.stack.currentWidget() is kiosk.window.attract
+    assert kiosk.session.view.out_of_service & {
+        OutOfServiceCause.SERVICE_DOWN,
+        OutOfServiceCause.NO_READER,
+    }
+    assert_kiosk_holds_nothing(kiosk, "demo")  # the session ended with the service
+    kiosk.remove()  # the card went with vpcd anyway
+    pcscd_owned.start()
+    kiosk.wait_state(SessionState.IDLE)
+    assert kiosk.services.outages.current() == ()
