@@ -139,6 +139,8 @@ class _KioskRun:
         self._shortcuts: list[object] = []
         self._log_file: Path | None = None
 
+        # The file's stamp before it is read: a fix saved while the kiosk starts is still seen.
+        watch = ConfigWatch(config_path(config_file))
         config, problem = self._load()
         reader = ReaderSettings(name=environment.reader if environment else None)
         services: KioskServices | None = None
@@ -151,7 +153,7 @@ class _KioskRun:
             assert problem is not None
             log.error("configuration error, running out of service: %s", problem)
             services = KioskServices.out_of_service(config, problem, reader=reader)
-            self._watch = ConfigWatch(config_path(config_file))
+            self._watch = watch
         self.services = services
         self.kiosk = KioskApp.from_services(services, font=font, demo=environment is not None)
         self.session = self.kiosk.parts.session
@@ -195,7 +197,7 @@ class _KioskRun:
         if self._watch is not None:
             self._every(CONFIG_POLL_MS, self._poll_config)
         if self._exit_when_ready:
-            QTimer.singleShot(round(READY_LIMIT_S * 1000), self._not_ready)
+            self._every(round(READY_LIMIT_S * 1000), self._not_ready)  # stopped with this run
         screen = self._app.primaryScreen()
         kiosk.show(fullscreen=not self._windowed, screen=screen, size=WINDOWED_SIZE)
         if self._control is not None:

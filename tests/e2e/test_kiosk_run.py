@@ -67,6 +67,8 @@ class Kiosk:
         """Wait for the exit: (code, stdout, stderr)."""
         try:
             out, _ = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"kiosk run did not end; its stderr: {''.join(self.stderr)}")
         finally:
             if self.process.poll() is None:
                 self.process.kill()
