@@ -22,8 +22,12 @@ $(STAMP): pyproject.toml constraints.txt | system
 
 venv: system $(STAMP)
 
+# The whole kiosk on the embedded default (pcscd + virtual card, simulator, temporary data).
+# No display here (no DISPLAY / WAYLAND_DISPLAY)? It runs on a virtual X screen (xvfb-run).
 demo: venv
-	$(BIN)/kiosk run --demo
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(BIN)/kiosk run --demo $(DEMO_ARGS); \
+	else echo "make demo: no display, running on a virtual X screen (xvfb-run -a)"; \
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/kiosk run --demo $(DEMO_ARGS); fi
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,5 +1,6 @@
-"""The demo's card control (`kiosk run --demo`): a small window beside the kiosk where the
-visitor inserts and removes the demo card and picks another one (F2 / F3 work everywhere).
+"""The demo's card control (`kiosk run --demo`): a small strip over the kiosk's bottom bar (or
+beside a windowed kiosk) where the visitor inserts and removes the demo card and picks another
+one (F2 / F3 work everywhere).
 
 It drives `kiosk.demo.DemoEnvironment`, whose calls block (a socket to vpcd, a thread to join),
 so every one runs on a worker; the kiosk itself hears about the card the real way, from the
@@ -11,13 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QButtonGroup, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.demo import DEMO_CARDS, DemoCard
 from kiosk.session_view import SessionView
-from ui.controls import TextLabel
+from ui.controls import set_role
 from ui.strings import Words
 from ui.theme import NORMAL, Metrics, style_sheet
 from ui.worker import Workers
@@ -47,7 +55,12 @@ class DemoCardSlot(Protocol):
 
 
 class DemoControl(QWidget):
-    """Insert / remove the demo card and pick another; see the module docstring."""
+    """Insert / remove the demo card and pick another; see the module docstring.
+
+    A strip: `[Insert (F2)] [Remove (F3)] [card ▾]` (the one that cannot be pressed says where
+    the card is), laid over the kiosk's bottom bar after its switches (portrait: just above the
+    bar), or beside a windowed kiosk.
+    """
 
     def __init__(self, slot: DemoCardSlot, workers: Workers, font: QFont) -> None:
         super().__init__(None, Qt.WindowType.Tool | Qt.WindowType.WindowStaysOnTopHint)
@@ -57,30 +70,30 @@ class DemoControl(QWidget):
         self._workers = workers
         self._busy = False
         self._words = Words("th")
-        self.title = TextLabel("strong")
-        self.state = TextLabel("small")
+        self.frame = QFrame(self)
+        set_role(self.frame, "panel")
         self.insert_button = QPushButton()
         self.remove_button = QPushButton()
-        self.pick = TextLabel("small")
-        self.cards: dict[str, QPushButton] = {}
-        group = QButtonGroup(self)
-        group.setExclusive(True)
-        layout = QVBoxLayout(self)
-        for widget in (self.title, self.state, self.insert_button, self.remove_button, self.pick):
-            layout.addWidget(widget)
+        self.cards = QComboBox()
+        # The picked card's words are cut to fit the strip; the list shows them whole.
+        self.cards.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.cards.setMinimumContentsLength(16)
         for card in DEMO_CARDS:
-            button = QPushButton()
-            button.setCheckable(True)
-            button.setProperty("role", "toggle")
-            button.clicked.connect(lambda _checked=False, key=card.key: self.choose(key))
-            group.addButton(button)
-            layout.addWidget(button)
-            self.cards[card.key] = button
-        layout.addStretch(1)
+            self.cards.addItem("", card.key)
+        row = QHBoxLayout(self.frame)
+        row.setContentsMargins(8, 4, 8, 4)
+        for widget in (self.insert_button, self.remove_button, self.cards):
+            row.addWidget(widget)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.frame)
         self.insert_button.clicked.connect(self.insert)
         self.remove_button.clicked.connect(self.remove)
-        metrics = Metrics(scale=0.5, text_factor=0.75)  # a tool, not a citizen screen
-        self.setStyleSheet(style_sheet(NORMAL, metrics))
+        self.cards.activated.connect(lambda index: self.choose(str(self.cards.itemData(index))))
+        metrics = Metrics(scale=0.6, text_factor=0.8)  # a tool, not a citizen screen
+        self.setStyleSheet(style_sheet(NORMAL, metrics) + _COMBO_STYLE)
         self._refresh()
 
     def bind_keys(self, *windows: QWidget) -> list[QShortcut]:
@@ -92,6 +105,17 @@ class DemoControl(QWidget):
                 shortcut.activated.connect(action)
                 shortcuts.append(shortcut)
         return shortcuts
+
+    def place(self, kiosk: QRect, bar: QRect, after: int, *, beside: bool) -> None:
+        """On the kiosk's bottom bar from x = `after` (the end of its switches; portrait:
+        just above the bar), or `beside` a windowed kiosk."""
+        self.adjustSize()
+        if beside:
+            self.move(kiosk.right() + 16, kiosk.top())
+        elif kiosk.height() > kiosk.width():
+            self.move(kiosk.left() + 24, bar.top() - self.height() - 8)
+        else:
+            self.move(after + 24, bar.center().y() - self.height() // 2)
 
     def follow(self, view: SessionView) -> None:
         """Speak the kiosk's language."""
@@ -130,21 +154,28 @@ class DemoControl(QWidget):
     def _refresh(self) -> None:
         words = self._words
         self.setWindowTitle(words("demo_control_title"))
-        self.title.set_text(words("demo_control_title"))
         inserted = self._slot.inserted
-        self.state.set_text(
-            words("demo_busy")
-            if self._busy
-            else words("demo_card_in" if inserted else "demo_card_out")
+        state = words(
+            "demo_busy" if self._busy else "demo_card_in" if inserted else "demo_card_out"
         )
+        self.setToolTip(state)
         self.insert_button.setText(words("demo_insert"))
         self.remove_button.setText(words("demo_remove"))
         self.insert_button.setEnabled(not self._busy and not inserted)
         self.remove_button.setEnabled(not self._busy and inserted)
-        self.pick.set_text(words("demo_pick"))
         current = self._slot.current.key
-        for card in DEMO_CARDS:
-            button = self.cards[card.key]
-            button.setText(card.label_th if words.language == "th" else card.label_en)
-            button.setChecked(card.key == current)
-            button.setEnabled(not self._busy)
+        for index, card in enumerate(DEMO_CARDS):
+            label = card.label_th if words.language == "th" else card.label_en
+            self.cards.setItemText(index, label)
+            if card.key == current:
+                self.cards.setCurrentIndex(index)
+        self.cards.setToolTip(words("demo_pick"))
+        self.cards.setEnabled(not self._busy)
+
+
+_COMBO_STYLE = """
+QPushButton { font-size: 18px; min-height: 40px; padding: 0 10px; }
+QComboBox { font-size: 18px; padding: 2px 10px; min-height: 40px; border: 2px solid #1B3A6B;
+            border-radius: 8px; background: #FFFFFF; color: #1B3A6B; }
+QComboBox QAbstractItemView { font-size: 18px; background: #FFFFFF; color: #1A1F2B; }
+"""

@@ -253,14 +253,14 @@ class _KioskRun:
     def _show_control(self) -> None:
         control = self._control
         assert control is not None
-        control.adjustSize()
-        window = self.kiosk.window.geometry()
-        if self._windowed:
-            control.move(window.right() + 16, window.top())
-        else:
-            control.move(window.right() - control.width() - 16, window.top() + 72)
+        window = self.kiosk.window
+        origin = window.geometry().topLeft()
+        bar = window.bar.geometry().translated(origin)
+        switches = window.bar.contrast.mapTo(window, window.bar.contrast.rect().topRight())
+        control.place(window.geometry(), bar, origin.x() + switches.x(), beside=self._windowed)
         control.show()
-        control.raise_()
+        if self._app.platformName() not in ("offscreen", "minimal"):
+            control.raise_()  # no window manager stacks it for us
 
     def _close(self) -> None:
         for timer in self._timers:
