@@ -409,7 +409,12 @@ def test_frozen_set_pin_and_doctor_equal_unfrozen(
         assert done.returncode == 0, done.stderr
         reports.append(json.loads(done.stdout))
     frozen, unfrozen = ([(c["check"], c["verdict"]) for c in r["checks"]] for r in reports)
-    assert frozen == unfrozen
+    differ = [
+        (c["check"], c["verdict"], c["cause"], u["verdict"], u["cause"])
+        for c, u in zip(reports[0]["checks"], reports[1]["checks"], strict=False)
+        if (c["check"], c["verdict"]) != (u["check"], u["verdict"])
+    ]
+    assert frozen == unfrozen, differ
     # The checks that depend on what the bundle carries: its fonts, the PIN it wrote, pcscd.
     assert {"fonts": "ok", "pin": "ok", "pcscd": "ok"}.items() <= dict(frozen).items()
 
