@@ -42,6 +42,9 @@ from tools import bundle as bundle_tools
 from tools.xscreen import XScreen, painted
 
 PLUGIN = Path(__file__).parents[1] / "thirdparty_adapter"
+# The first test also waits for the build (its own bound: BUILD_TIMEOUT_S); each command below
+# has its own liveness bound too.
+pytestmark = pytest.mark.timeout(bundle_tools.BUILD_TIMEOUT_S + 120)
 LIVENESS_S = 60.0  # one kiosk command: about a second here; the bound is for "it ends"
 SCREEN_LIVENESS_S = 30.0  # the window is up in under 1 s here
 UNFROZEN = (sys.executable, "-m", "kiosk")
