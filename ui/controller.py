@@ -53,6 +53,8 @@ from ui.worker import Workers
 
 log = logging.getLogger(__name__)
 
+_WORK = (StartRead, StartCheck, AuditConsent)  # started once the new view is shown
+
 
 @dataclass(frozen=True, slots=True)
 class SlipPrinting:
@@ -183,20 +185,25 @@ class SessionController(QObject):
 
     @Slot(object)
     def handle(self, event: SessionEvent) -> None:
-        """Apply one event, carry out its commands, show the new view."""
+        """Apply one event, carry out its commands, show the new view, then start the work it
+        asked for (a read, a check, an audit line): the screen changes first, and the work's
+        threads do not compete with drawing it."""
         try:
             commands = self._session.handle(event)
             for command in commands:
-                self._execute(command)
+                if not isinstance(command, _WORK):
+                    self._execute(command)
             self._tell_watches(commands)
+            self._show()
+            for command in commands:
+                if isinstance(command, _WORK):
+                    self._execute(command)
         except Exception as exc:  # noqa: BLE001 - the kiosk's last line of defence
             # Log the type only (a message may quote personal data), then end any session:
             # the citizen sees "please take your card", never a traceback.
             log.error("error handling %s: %s", type(event).__name__, type(exc).__name__)
             if not isinstance(event, Reset):
                 self.handle(Reset())
-            return
-        self._show()
 
     def _tell_watches(self, commands: list[SessionCommand]) -> None:
         if not self._watches:

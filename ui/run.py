@@ -42,7 +42,7 @@ from kiosk.logs import configure_logging
 from kiosk.services import KioskServices, ReaderSettings
 from kiosk.session_events import ConfigBroken, Reset
 from kiosk.session_view import SessionState, SessionView
-from ui.app import KioskApp
+from ui.app import KioskApp, settle_heap
 from ui.demo_control import DemoControl
 from ui.typeface import load_fonts
 
@@ -202,6 +202,7 @@ class _KioskRun:
         kiosk.show(fullscreen=not self._windowed, screen=screen, size=WINDOWED_SIZE)
         if self._control is not None:
             self._show_control()
+        settle_heap()
         QTimer.singleShot(0, lambda: systemd.notify("READY=1"))
         try:
             return int(self._app.exec())

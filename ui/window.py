@@ -139,6 +139,7 @@ class KioskWindow(QWidget):
             self._relook()
         if not view.holds_personal_data:
             self.wipe()
+        self.results.prepare(view.agencies)  # once: the tiles exist before anyone agrees
         page = self._page_for(view)
         page.show_view(view, words)
         if self.stack.currentWidget() is not page:

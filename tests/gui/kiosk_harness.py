@@ -1,6 +1,6 @@
 """The kiosk window built for tests: the real window, controller, session, bridge and workers;
-the card reader and the agency check are the named demo stand-ins of `ui.demo` (their real
-counterparts are wired by the kiosk later and tested end to end)."""
+the card reader and the agency check are the named demo stand-ins of `ui.demo` (the kiosk on
+its real parts is `tests/gui/real_kiosk.py`, used by tests/e2e/test_kiosk_*.py)."""
 
 from __future__ import annotations
 

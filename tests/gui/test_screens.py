@@ -399,3 +399,29 @@ def test_the_holders_age_and_id_are_set_apart(stage: Stage) -> None:
         "en": "Age 73 · ID x-xxxx-xxxx9-99-8",
     }[stage.words.language]
     assert stage.window.results.facts.plain_text == expected
+
+
+def test_full_screen_takes_the_screens_geometry_first(qtbot: QtBot, kiosk_font: QFont) -> None:
+    """No window manager on a kiosk: without the geometry, showFullScreen keeps the natural
+    size."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import KioskApp, KioskParts
+    from ui.demo import DemoAgencyChecking, DemoCardReading, LoggedConsent
+
+    card, checks = DemoCardReading(None), DemoAgencyChecking({})
+    session = Session(SessionSettings(agencies=DEMO_AGENCIES))
+    kiosk = KioskApp(
+        KioskParts(session=session, card=card, checks=checks, audit=LoggedConsent()),
+        font=kiosk_font,
+    )
+    qtbot.addWidget(kiosk.window)
+    screen = QApplication.primaryScreen()
+    kiosk.show(fullscreen=True, screen=screen)
+    qtbot.waitExposed(kiosk.window)
+    assert kiosk.window.geometry() == screen.geometry()
+    assert kiosk.window.windowState() & Qt.WindowState.WindowFullScreen
+    kiosk.close()
+    card.close()
+    checks.close()

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.session_view import SessionView, Tile
+from kiosk.agency_info import AgencyInfo
+from kiosk.session_view import SessionView, Tile, TileState
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon
@@ -314,9 +315,7 @@ class ResultsScreen(Screen):
             facts.append(words("results_cid", cid=holder.cid_masked))
         self.facts.set_text(" · ".join(facts))  # "Age 73 · ID x-xxxx-…"
         self.status.set_text(words("results_done" if view.all_answered else "results_asking"))
-        ids = [t.agency.id for t in view.tiles]
-        if ids != list(self.tiles):
-            self._rebuild_tiles(ids)
+        self.prepare(view.agencies)
         # Landscape is short: one headline a tile keeps seven tiles in four rows. In portrait
         # two, unless the answers would then need scrolling: then one for every tile, for the
         # rest of this citizen's session (tiles change at most once).
@@ -348,6 +347,30 @@ class ResultsScreen(Screen):
             else self._grid.sizeHint().height()
         )
         return needed <= viewport.height()
+
+    def prepare(self, agencies: tuple[AgencyInfo, ...]) -> None:
+        """Have a tile ready for each agency. The window calls this with its first view (the
+        attract screen), so "Agree" only fills tiles in: building and styling seven at once
+        would stall the screen just when the citizen waits for it."""
+        ids = [agency.id for agency in agencies]
+        if ids != list(self.tiles):
+            self._rebuild_tiles(ids)
+            self._rehearse(agencies)
+
+    def _rehearse(self, agencies: tuple[AgencyInfo, ...]) -> None:
+        """Fill the new tiles in as "asking" in both languages and draw the page once, off
+        screen: the first citizen's "Agree" then costs what every later one does (the first
+        layout and drawing of a page, and each font's first glyphs, are the slow ones)."""
+        if self._look is None:
+            return
+        for language in ("th", "en"):
+            words = Words(language)
+            for agency in agencies:
+                asking = Tile(agency, TileState.ASKING, None)
+                self.tiles[agency.id].show_tile(asking, words, self._look, headline_rows=1)
+            self.grab()
+        for widget in self.tiles.values():
+            widget.clear()
 
     def _rebuild_tiles(self, ids: list[str]) -> None:
         for tile in self.tiles.values():
