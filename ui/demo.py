@@ -1,7 +1,7 @@
 """Demo data and demo collaborators: an invented citizen, agencies with public names, answers in
 every state, and stand-ins for the card reader and the agency check (named as demos: they read
-no card and ask no agency). Used by `kiosk screenshots`, `kiosk run --demo` until the real wiring
-lands, and the GUI tests.
+no card and ask no agency). Used by `kiosk screenshots` and the GUI tests; `kiosk run --demo`
+runs the real kiosk on a virtual card and the simulator instead (`kiosk.demo`).
 
 The citizen is invented: the name is common, the CID passes the checksum and is not known to
 belong to anyone, the portrait is drawn.
