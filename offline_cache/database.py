@@ -227,6 +227,9 @@ def _foreign_header(path: Path) -> tuple[str, str] | None:
             head = f.read(len(_SQLITE_MAGIC))
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        # A folder (or something else unreadable) where the file should be is not ours to move.
+        raise DatabaseUnavailableError(StoreFault.CANNOT_OPEN, exc.strerror or "OSError") from None
     if head and head != _SQLITE_MAGIC[: len(head)]:
         return ("foreign", "is not an SQLite database")
     return None

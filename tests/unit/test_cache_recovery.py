@@ -196,3 +196,16 @@ def test_damage_found_while_running_moves_the_file_aside_and_the_next_write_land
         _assert_serving_fresh(store, cache_clock)
     finally:
         store.close()
+
+
+def test_a_folder_where_the_database_should_be_makes_the_cache_unavailable_not_a_crash(
+    cache_db: Path, cache_secret: CacheSecret, cache_clock: ManualClock
+) -> None:
+    db, clock = cache_db, cache_clock
+    db.mkdir(parents=True)
+    with SnapshotStore(db, cache_secret, clock=clock) as store:
+        assert store.health().state is HealthState.UNAVAILABLE
+        assert store.put(CID, "nhso", sample_payload("nhso"), clock()) is False
+        assert store.put_many([SnapshotEntry(CID, "sso", sample_payload("sso"), clock())]) is False
+        assert store.get_all(CID) == {}
+    assert db.is_dir()  # someone else's folder: reported, never moved or deleted
