@@ -20,18 +20,19 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.card_image import CardImage
-from cardreader.pcscd_process import VPCD_READERS, PcscdError, PcscdService
 from cardreader.profile import shipped_profile
 from cardreader.virtual_card import REALISTIC_LATENCY, VPCD_HOST, VPCD_PORTS, VirtualCard
+
+if TYPE_CHECKING:  # pyscard is loaded only when the demo starts
+    from cardreader.pcscd_process import PcscdService
 
 log = logging.getLogger(__name__)
 
 DEMO_SLOT = 0
-DEMO_READER = VPCD_READERS[DEMO_SLOT]
 # Enough to watch the tiles fill in, well inside the check's 3 s deadline.
 DEMO_LATENCY_MS = {
     "nhso": 350,
@@ -96,6 +97,8 @@ class DemoEnvironment:
         self.folder = folder
         self.pcscd = pcscd
         self.simulator = simulator
+        from cardreader.pcscd_process import VPCD_READERS
+
         self.config_file = folder / "kiosk.toml"
         self.reader = VPCD_READERS[VPCD_PORTS.index(vpcd_port)]
         self._vpcd_port = vpcd_port
@@ -107,6 +110,8 @@ class DemoEnvironment:
     def start(cls, *, latency: bool = True) -> DemoEnvironment:
         """Set everything up (a few seconds when pcscd has to start). `DemoError` says what is
         missing; whatever was started by then is stopped again."""
+        from cardreader.pcscd_process import PcscdError, PcscdService
+
         folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
         pcscd: PcscdService | None = None
         simulator: AgencySimulator | None = None

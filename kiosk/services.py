@@ -20,7 +20,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cardreader.card_monitor import CardEvents
 from cardreader.errors import PcscdNotRunningError
 from kiosk.agency_info import AgencyInfo, any_agency_on_loopback
 from kiosk.agency_service import AgencyService, MonitorSettings
@@ -39,6 +38,7 @@ from kiosk.snapshots import load_cache_secret
 from offline_cache import KeyFileError
 
 if TYPE_CHECKING:  # pyscard is loaded when the reader thread starts
+    from cardreader.card_monitor import CardEvents
     from cardreader.reader_thread import ReaderThread
 
 log = logging.getLogger(__name__)

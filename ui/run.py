@@ -28,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QFont
@@ -37,14 +38,16 @@ from kiosk import systemd
 from kiosk.config import ConfigError, KioskConfig, config_path, load_config
 from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.crash import CrashHandler
-from kiosk.demo import DemoEnvironment
 from kiosk.logs import configure_logging
 from kiosk.services import KioskServices, ReaderSettings
 from kiosk.session_events import ConfigBroken, Reset
 from kiosk.session_view import SessionState, SessionView
-from ui.app import KioskApp, settle_heap
-from ui.demo_control import DemoControl
+from ui.app import KioskApp, settle_memory
 from ui.typeface import load_fonts
+
+if TYPE_CHECKING:  # the demo's parts (and pyscard with them) load only with --demo
+    from kiosk.demo import DemoEnvironment
+    from ui.demo_control import DemoControl
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +69,16 @@ def run_app(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # the kiosk ends on a signal, not on a closed window
-    font = load_fonts()
-    environment = DemoEnvironment.start() if demo else None
+    # First of all: a SIGTERM while the demo's pcscd starts must still stop what was started.
     stop = _StopOnSignal(app)
+    environment: DemoEnvironment | None = None
     try:
-        while True:
+        font = load_fonts()
+        if demo:
+            from kiosk.demo import DemoEnvironment
+
+            environment = DemoEnvironment.start()
+        while not stop.requested:
             run = _KioskRun(
                 app,
                 font,
@@ -79,10 +87,11 @@ def run_app(
                 windowed=windowed,
                 exit_when_ready=exit_when_ready,
             )
-            code = run.exec()
-            if code != RESTART or stop.requested:
-                return 0 if code == RESTART else code
+            code = run.exec(stop)
+            if code != RESTART:
+                return code
             log.info("the configuration was fixed: starting the kiosk again")
+        return 0
     finally:
         stop.close()
         if environment is not None:
@@ -108,6 +117,8 @@ class _StopOnSignal:
         del signum, frame
         self.requested = True
         self._app.exit(0)
+        # Before the loop runs, `exit` does nothing: this ends the loop as soon as it starts.
+        QTimer.singleShot(0, lambda: self._app.exit(0))
 
     def close(self) -> None:
         self._tick.stop()
@@ -159,6 +170,8 @@ class _KioskRun:
         self.session = self.kiosk.parts.session
         self.workers = self.kiosk.workers
         if environment is not None:
+            from ui.demo_control import DemoControl
+
             self._control = DemoControl(environment, self.workers, font)
             self._shortcuts = list(self._control.bind_keys(self.kiosk.window))
             self.kiosk.controller.shown.connect(self._control.follow)
@@ -184,8 +197,12 @@ class _KioskRun:
         )
         return config, problem
 
-    def exec(self) -> int:
-        """Start, run the event loop, stop everything; the loop's result."""
+    def exec(self, stop: _StopOnSignal) -> int:
+        """Start, run the event loop, stop everything; the loop's result (0 at once when a
+        stop was asked for while the kiosk was being built)."""
+        if stop.requested:
+            self._close()
+            return 0
         kiosk = self.kiosk
         controller = kiosk.controller
         kiosk.watch_activity(self._app)
@@ -202,7 +219,7 @@ class _KioskRun:
         kiosk.show(fullscreen=not self._windowed, screen=screen, size=WINDOWED_SIZE)
         if self._control is not None:
             self._show_control()
-        settle_heap()
+        settle_memory()
         QTimer.singleShot(0, lambda: systemd.notify("READY=1"))
         try:
             return int(self._app.exec())
