@@ -48,11 +48,14 @@ class CardNhsoRecords:
     def __init__(self) -> None:
         self._lock = threading.Condition()
         self._records: dict[int, _Record] = {}
+        self._forgotten = 0  # every session up to this one has ended
 
     def expect(self, token: int, cid: str) -> None:
-        """Session `token` is reading the card of `cid`; its record is still to come."""
+        """Session `token` is reading the card of `cid`; its record is still to come (nothing
+        is kept for a session that has already ended: a read cancelled mid-way)."""
         with self._lock:
-            self._records[token] = _Record(cid)
+            if token > self._forgotten:
+                self._records[token] = _Record(cid)
 
     def resolve(self, token: int, nhso: NhsoCardData | None) -> None:
         """The read of session `token` ended: the card's record (None: no NHSO applet, or the
@@ -66,6 +69,7 @@ class CardNhsoRecords:
     def forget(self, upto: int) -> None:
         """Sessions up to `upto` ended: drop their records (anyone waiting gets None)."""
         with self._lock:
+            self._forgotten = max(self._forgotten, upto)
             for token in [t for t in self._records if t <= upto]:
                 del self._records[token]
             self._lock.notify_all()

@@ -73,6 +73,15 @@ def test_waiting_for_a_record_ends_with_the_read_or_the_session() -> None:
     ended.join()
 
 
+def test_a_read_that_reports_after_its_session_ended_leaves_nothing() -> None:
+    records = CardNhsoRecords()
+    records.forget(4)  # session 4 ended (card pulled) while its read was still running
+    records.expect(4, CID)  # the CID the read had already asked for arrives late
+    records.resolve(4, CARD)
+    assert len(records) == 0
+    assert records.known(CID) == (False, None)
+
+
 def test_a_card_without_applet_or_a_failed_read_gives_no_record() -> None:
     records = CardNhsoRecords()
     records.expect(3, CID)
