@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.agency_info import AgencyInfo
 from kiosk.session_view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
 from ui.screens.attract import AttractScreen
@@ -25,6 +26,7 @@ from ui.strings import Words
 from ui.theme import metrics_for, palette_for, style_sheet
 
 _ASKED = (SessionState.QUERYING, SessionState.RESULTS)
+PREPARE_DELAY_MS = 1000
 
 
 class KioskWindow(QWidget):
@@ -112,6 +114,11 @@ class KioskWindow(QWidget):
         self.bar.action.connect(self.action)
         self.results.tile_tapped.connect(self.tile_tapped)
         self.overlay.still_here.connect(self.still_here)
+        self._agencies: tuple[AgencyInfo, ...] = ()
+        self._prepare = QTimer(self)
+        self._prepare.setSingleShot(True)
+        self._prepare.setInterval(PREPARE_DELAY_MS)
+        self._prepare.timeout.connect(lambda: self.results.prepare(self._agencies))
 
     # --- what the controller uses -----------------------------------------------------------
 
@@ -139,7 +146,11 @@ class KioskWindow(QWidget):
             self._relook()
         if not view.holds_personal_data:
             self.wipe()
-        self.results.prepare(view.agencies)  # once: the tiles exist before anyone agrees
+        if view.agencies != self._agencies:
+            # Build and draw the tiles once, a moment after the first screen is up (a
+            # citizen's "Agree" would otherwise pay for it; start-up need not either).
+            self._agencies = view.agencies
+            self._prepare.start()
         page = self._page_for(view)
         page.show_view(view, words)
         if self.stack.currentWidget() is not page:

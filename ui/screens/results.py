@@ -349,9 +349,9 @@ class ResultsScreen(Screen):
         return needed <= viewport.height()
 
     def prepare(self, agencies: tuple[AgencyInfo, ...]) -> None:
-        """Have a tile ready for each agency. The window calls this with its first view (the
-        attract screen), so "Agree" only fills tiles in: building and styling seven at once
-        would stall the screen just when the citizen waits for it."""
+        """Have a tile ready for each agency. The window calls this a moment after its first
+        view (the attract screen), so "Agree" only fills tiles in: building and styling seven
+        at once would stall the screen just when the citizen waits for it."""
         ids = [agency.id for agency in agencies]
         if ids != list(self.tiles):
             self._rebuild_tiles(ids)
