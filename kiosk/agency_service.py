@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from adapters.answer import bangkok_now
-from adapters.base import AgencyResult, CitizenIdentity
+from adapters.base import AgencyResult, CitizenIdentity, HealthProbe
 from adapters.breaker import CircuitBreaker
+from adapters.deadline import Deadline
 from cardreader.types import NhsoCardData
 from kiosk.agencies import AgencySet, build_agencies
 from kiosk.agency_health import ServiceHealth, agency_reports
@@ -325,6 +326,34 @@ class AgencyService:
         "test connection"); nothing without a monitor."""
         if self._monitor is not None:
             self._monitor.probe_soon()
+
+    def probe_agency(self, agency_id: str) -> HealthProbe:
+        """Probe one agency's endpoint now, on this thread (maintenance mode's "probe"): no
+        citizen, no credentials; the connectivity monitor keeps the result. Bounded by the
+        monitor's probe timeout (the check's deadline without a monitor). KeyError for an
+        agency that is not enabled."""
+        if self._monitor is not None:
+            return self._monitor.probe(agency_id)
+        adapter = next((a for a in self._agencies.adapters if a.id == agency_id), None)
+        if adapter is None:
+            raise KeyError(agency_id)
+        try:
+            return adapter.probe(Deadline.after(self.timeout_s))
+        except Exception as exc:  # noqa: BLE001 - a plug-in's probe must not fail the caller
+            return HealthProbe(False, None, f"probe failed ({type(exc).__name__})")
+
+    def purge_cache(self, *, everything: bool) -> int | None:
+        """Delete the expired snapshots (older than the retention), or `everything` (and any
+        database moved aside earlier): the number deleted, None when the cache could not (or
+        there is none). Blocks on the database: call it off the GUI thread."""
+        if self._store is None:
+            return None
+        if not everything:
+            return self._store.purge_expired()
+        deleted = self._store.purge_all()
+        if deleted is not None:
+            self._store.remove_set_aside()
+        return deleted
 
     def flush_snapshots(self, timeout: float | None = None) -> bool:
         """Wait until the snapshots queued so far are written (or failed); False on timeout.

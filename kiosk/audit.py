@@ -26,10 +26,13 @@ _NAME = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
 
 class AuditLog:
     """Writes audit lines. Safe across threads and processes: each line is one `O_APPEND`
-    write, which the kernel never interleaves with another's on a local file system."""
+    write, which the kernel never interleaves with another's on a local file system.
+
+    `secret` None: a log of lines that name no citizen (maintenance mode's, when the kiosk has
+    no usable key file); a line with a CID is then refused."""
 
     def __init__(
-        self, path: Path, kiosk_id: str, secret: CacheSecret, *, clock: Clock = utc_now
+        self, path: Path, kiosk_id: str, secret: CacheSecret | None, *, clock: Clock = utc_now
     ) -> None:
         self._path = path
         self._kiosk_id = kiosk_id
@@ -58,12 +61,16 @@ class AuditLog:
             raise ValueError("an audit event is a short lowercase name")
         if not actor or len(actor) > 64:
             raise ValueError("an audit actor is a short name")
+        if cid is not None and self._secret is None:
+            raise ValueError("this audit log has no key to name a citizen by")
         line = {
             "time": self._clock().isoformat(),
             "kiosk": self._kiosk_id,
             "event": event,
             "actor": actor,
-            "citizen": self._secret.citizen_ref(cid) if cid is not None else None,
+            "citizen": self._secret.citizen_ref(cid)
+            if cid is not None and self._secret is not None
+            else None,
             "detail": dict(detail or {}),
         }
         data = (json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n").encode()

@@ -125,6 +125,18 @@ class ConnectivityMonitor:
                 self._next_at[agency_id] = 0.0
         self._wake.set()
 
+    def probe(self, agency_id: str) -> HealthProbe:
+        """Probe one agency now, on this thread, within `probe_timeout_s`, and keep what it
+        says (maintenance mode's "probe"). Raises KeyError for an agency it does not watch."""
+        adapter = next((a for a in self.adapters if a.id == agency_id), None)
+        if adapter is None:
+            raise KeyError(agency_id)
+        found: dict[str, HealthProbe] = {}
+        _probe(adapter, Deadline.after(self.probe_timeout_s), found)
+        probe = found[agency_id]
+        self._record(agency_id, probe)
+        return probe
+
     def run_round(self) -> None:
         """Probe now whatever is due: breakers past their cool-down and periodic probes."""
         now = self._clock()

@@ -176,6 +176,12 @@ class KioskServices:
             return (self.outages,)
         return (self.outages, SessionMetrics(self.metrics))
 
+    @property
+    def reader_thread(self) -> ReaderThread | None:
+        """The running reader thread (None before `start` or after `stop_reader`): maintenance
+        mode's test read runs on it, beside the card monitor."""
+        return self._reader_thread
+
     def session_settings(self) -> SessionSettings:
         """The session's settings from the configuration."""
         return SessionSettings.from_config(self.config, self.agencies, reader=self.reader.name)

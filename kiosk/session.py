@@ -14,6 +14,12 @@ once; with the card still in, the kiosk waits in AwaitRemoval, so a new read nee
 and in again. Events of an ended session (a late photo, a late agency answer) carry its token and
 are ignored.
 
+Maintenance mode (`MaintenanceEntered`, after the PIN) is taken only from Idle or OutOfService:
+never while a citizen is served or taking their card. It holds the kiosk: a card inserted
+meanwhile is not read. Leaving it (`MaintenanceLeft`, or `maintenance_idle_s` untouched) goes to
+OutOfService while a cause holds, else AwaitRemoval if a card is in (a new read needs it out and
+in again), else Idle.
+
 Not thread-safe by design: one thread (the GUI thread) calls `handle`; other threads post their
 events to it (see `kiosk.session_feed`).
 """
@@ -33,8 +39,11 @@ from kiosk.agency_info import AgencyInfo
 from kiosk.config import KioskConfig
 from kiosk.session_commands import (
     AuditConsent,
+    BeginMaintenance,
+    EndMaintenance,
     EndReason,
     EndSession,
+    MaintenanceEnd,
     PrintSlip,
     SessionCommand,
     StartCheck,
@@ -59,6 +68,8 @@ from kiosk.session_events import (
     IdentityRead,
     LanguageToggled,
     LargeTextToggled,
+    MaintenanceEntered,
+    MaintenanceLeft,
     PhotoRead,
     PrintRequested,
     ReadersChanged,
@@ -71,6 +82,7 @@ from kiosk.session_events import (
     UserActivity,
 )
 from kiosk.session_view import (
+    MAINTENANCE_ENTRY_STATES,
     SESSION_STATES,
     Holder,
     OutOfServiceCause,
@@ -103,6 +115,7 @@ class SessionSettings:
     read_guard_s: float = 30.0
     preferences: Preferences = field(default_factory=Preferences)
     reader: str | None = None  # the reader to serve; None: the first one the monitor reports
+    maintenance_idle_s: float = 120.0  # maintenance mode ends after this long untouched
 
     @classmethod
     def from_config(
@@ -121,6 +134,7 @@ class SessionSettings:
                 high_contrast=config.ui.high_contrast,
             ),
             reader=reader,
+            maintenance_idle_s=config.maintenance.idle_s,
         )
 
 
@@ -172,6 +186,11 @@ class Session:
     def clock(self) -> Callable[[], float]:
         """The monotonic clock the session's deadlines (the warning's end) are read on."""
         return self._clock
+
+    @property
+    def reader(self) -> str | None:
+        """The reader the kiosk serves now (None: none connected yet)."""
+        return self._slot
 
     @property
     def settings(self) -> SessionSettings:
@@ -242,9 +261,8 @@ class Session:
                 self._on_check(event, out)
             case TimerFired(timer, generation):
                 self._on_timer(timer, generation, out)
-            case Reset():
-                if self._state in SESSION_STATES:
-                    self._end(EndReason.RESET, out)
+            case MaintenanceEntered() | MaintenanceLeft() | Reset():
+                self._on_kiosk(event, out)
             case _:
                 self._on_touch(event, out)
         return out
@@ -426,6 +444,8 @@ class Session:
         elif timer is Timer.CHECK_GUARD and state is SessionState.QUERYING:
             self._check_done = True
             self._state = SessionState.RESULTS
+        elif timer is Timer.MAINTENANCE and state is SessionState.MAINTENANCE:
+            self._leave_maintenance(MaintenanceEnd.IDLE, out)
 
     def _start(self, timer: Timer, seconds: float, out: list[SessionCommand]) -> None:
         self._generations[timer] += 1
@@ -443,6 +463,9 @@ class Session:
         if self._warning_until is not None:
             self._warning_until = None
             self._stop(Timer.WARNING, out)
+        if self._state is SessionState.MAINTENANCE:
+            self._start(Timer.MAINTENANCE, self._settings.maintenance_idle_s, out)
+            return
         if self._state in _TOUCH_STATES or (
             self._state is SessionState.IDLE and self._preferences != self._settings.preferences
         ):
@@ -459,6 +482,8 @@ class Session:
             self._causes.add(cause)
         else:
             self._causes.discard(cause)
+        if self._state is SessionState.MAINTENANCE:
+            return  # the causes are kept; they decide where leaving maintenance goes
         if self._causes and self._state is not SessionState.OUT_OF_SERVICE:
             if self._state in SESSION_STATES:
                 self._end(EndReason.SERVICE_LOST, out)
@@ -472,6 +497,48 @@ class Session:
                 self._end_reason = EndReason.FOUND_AT_START
             else:
                 self._state = SessionState.IDLE
+
+    # --- maintenance mode ----------------------------------------------------------------------
+
+    def _on_kiosk(
+        self, event: MaintenanceEntered | MaintenanceLeft | Reset, out: list[SessionCommand]
+    ) -> None:
+        in_maintenance = self._state is SessionState.MAINTENANCE
+        match event:
+            case MaintenanceEntered():
+                self._enter_maintenance(out)
+            case MaintenanceLeft() if in_maintenance:
+                self._leave_maintenance(MaintenanceEnd.LEFT, out)
+            case Reset() if self._state in SESSION_STATES:
+                self._end(EndReason.RESET, out)
+            case Reset() if in_maintenance:
+                self._leave_maintenance(MaintenanceEnd.RESET, out)
+
+    def _enter_maintenance(self, out: list[SessionCommand]) -> None:
+        if self._state not in MAINTENANCE_ENTRY_STATES:
+            # A citizen is being served (or taking their card): never interrupt them.
+            log.info("maintenance refused in state %s", self._state.value)
+            return
+        self._stop(Timer.IDLE, out)
+        self._state = SessionState.MAINTENANCE
+        self._end_reason = None
+        self._failure = None
+        out.append(BeginMaintenance())
+        self._start(Timer.MAINTENANCE, self._settings.maintenance_idle_s, out)
+
+    def _leave_maintenance(self, reason: MaintenanceEnd, out: list[SessionCommand]) -> None:
+        """Back to what holds now: out of service if a cause persists, else waiting for a card
+        inserted meanwhile to be taken out (it is never read), else the attract screen."""
+        self._stop(Timer.MAINTENANCE, out)
+        self._preferences = self._settings.preferences
+        if self._causes:
+            self._state = SessionState.OUT_OF_SERVICE
+        elif self._card_present:
+            self._state = SessionState.AWAIT_REMOVAL
+            self._end_reason = EndReason.FOUND_AT_START
+        else:
+            self._state = SessionState.IDLE
+        out.append(EndMaintenance(reason))
 
     def _end(
         self, reason: EndReason, out: list[SessionCommand], failure: ReadFailure | None = None

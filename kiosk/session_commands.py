@@ -26,6 +26,14 @@ class EndReason(StrEnum):
     FOUND_AT_START = "found_at_start"  # a card was already in when the kiosk (or reader) came up
 
 
+class MaintenanceEnd(StrEnum):
+    """Why maintenance mode ended."""
+
+    LEFT = "left"  # the technician's "leave" button
+    IDLE = "idle"  # no touch for `maintenance_idle_s`
+    RESET = "reset"  # an unexpected error: back to the attract screen
+
+
 @dataclass(frozen=True, slots=True)
 class StartRead:
     """Read the card in `reader` for session `token`; report with that token."""
@@ -71,6 +79,19 @@ class PrintSlip:
 
 
 @dataclass(frozen=True, slots=True)
+class BeginMaintenance:
+    """The kiosk is held for maintenance: show its screens, audit the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndMaintenance:
+    """Maintenance mode is over (`reason`): close its screens, audit the exit. The session is
+    back on the attract screen, out of service, or waiting for a card left in the reader."""
+
+    reason: MaintenanceEnd
+
+
+@dataclass(frozen=True, slots=True)
 class StartTimer:
     """(Re)start `timer` to fire once after `seconds`, reporting `TimerFired(timer, generation)`."""
 
@@ -87,5 +108,13 @@ class StopTimer:
 
 
 SessionCommand = (
-    StartRead | StartCheck | EndSession | AuditConsent | PrintSlip | StartTimer | StopTimer
+    StartRead
+    | StartCheck
+    | EndSession
+    | AuditConsent
+    | PrintSlip
+    | BeginMaintenance
+    | EndMaintenance
+    | StartTimer
+    | StopTimer
 )

@@ -23,6 +23,7 @@ class Timer(StrEnum):
     WARNING = "warning"  # the inactivity warning ran out: end the session
     READ_GUARD = "read_guard"  # a card read that never finishes counts as a failed read
     CHECK_GUARD = "check_guard"  # a check that never finishes: the missing agencies are unavailable
+    MAINTENANCE = "maintenance"  # no touch for `maintenance_idle_s` in maintenance mode: leave it
 
 
 # --- card reader -----------------------------------------------------------------------------
@@ -190,6 +191,17 @@ class ConfigFixed:
 
 
 @dataclass(frozen=True, slots=True)
+class MaintenanceEntered:
+    """A technician gave the right PIN: hold the kiosk for maintenance. Taken only on the
+    attract or out-of-service screen (`MAINTENANCE_ENTRY_STATES`); ignored anywhere else."""
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceLeft:
+    """The technician left maintenance mode (its "leave" button)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Reset:
     """Something went wrong outside the session (an unexpected exception): end any session now."""
 
@@ -218,5 +230,7 @@ SessionEvent = (
     | TimerFired
     | ConfigBroken
     | ConfigFixed
+    | MaintenanceEntered
+    | MaintenanceLeft
     | Reset
 )

@@ -25,7 +25,10 @@ class SessionMetrics:
         for command in commands:
             if isinstance(command, EndSession):
                 self._metrics.sessions.labels(outcome=command.reason.value).inc()
-        self._metrics.set_out_of_service(view.state is SessionState.OUT_OF_SERVICE)
+        # Maintenance mode hides the out-of-service screen, not its causes: while one holds,
+        # the kiosk still cannot serve.
+        held = view.state is SessionState.MAINTENANCE and bool(view.out_of_service)
+        self._metrics.set_out_of_service(view.state is SessionState.OUT_OF_SERVICE or held)
 
     def card_read_failed(self, cause: str) -> None:
         """One card read failed (`cause`: the reader's error kind). Any thread."""

@@ -26,6 +26,13 @@ class SessionState(StrEnum):
     QUERYING = "querying"
     RESULTS = "results"
     AWAIT_REMOVAL = "await_removal"
+    MAINTENANCE = "maintenance"  # a technician is in; no card is read until they leave
+
+
+# The states from which a technician may enter maintenance: no citizen is being served (the
+# attract screen, or out of service). AwaitRemoval is not one: the last citizen may still be
+# at the kiosk, taking their card.
+MAINTENANCE_ENTRY_STATES = frozenset({SessionState.IDLE, SessionState.OUT_OF_SERVICE})
 
 
 # The states in which a citizen's session is open (personal data may be held).
