@@ -37,6 +37,7 @@ lint: venv
 
 test: venv lint
 	$(BIN)/python -m pytest
+	$(BIN)/python -m tools.unit_without_qt -q
 
 bench: venv
 	$(BIN)/python -m bench

@@ -24,3 +24,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for tier in _TIERS:
             if tier in parts:
                 item.add_marker(getattr(pytest.mark, tier))
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Keep `qt_api` a known ini key when pytest-qt is disabled (tools/unit_without_qt.py runs
+    the unit tier with Qt unimportable, under `--strict-config`)."""
+    if not pluginmanager.has_plugin("pytest-qt"):
+        parser.addini("qt_api", "unused: pytest-qt is disabled in this run")
