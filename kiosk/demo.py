@@ -3,7 +3,8 @@
 - pcscd with vsmartcard's vpcd readers (one already up is reused, else started: as root);
 - the agency simulator in this process on a free loopback port, with a little latency per
   agency so the tiles arrive one by one as they would over a network;
-- a temporary folder holding the data folder, the key file and a config that points every
+- a temporary folder holding the data folder, the key file, a maintenance PIN file
+  (`DEMO_PIN`, printed in the README and on the control window) and a config that points every
   agency at the simulator (removed on exit);
 - a virtual card in vpcd's first reader, from a shipped profile the visitor picks and
   "inserts" or "removes" (`insert`, `remove`, `use_profile`: blocking calls for a worker).
@@ -26,6 +27,7 @@ from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.card_image import CardImage
 from cardreader.profile import shipped_profile
 from cardreader.virtual_card import REALISTIC_LATENCY, VPCD_HOST, VPCD_PORTS, VirtualCard
+from kiosk.pin import write_pin
 
 if TYPE_CHECKING:  # pyscard is loaded only when the demo starts
     from cardreader.pcscd_process import PcscdService
@@ -33,6 +35,7 @@ if TYPE_CHECKING:  # pyscard is loaded only when the demo starts
 log = logging.getLogger(__name__)
 
 DEMO_SLOT = 0
+DEMO_PIN = "1234"  # the demo's maintenance PIN: a demo names nobody and guards nothing
 # Enough to watch the tiles fill in, well inside the check's 3 s deadline.
 DEMO_LATENCY_MS = {
     "nhso": 350,
@@ -190,6 +193,8 @@ class DemoEnvironment:
 
     def _write_config(self) -> None:
         data = self.folder / "data"
+        pin_file = self.folder / "maintenance.pin"
+        write_pin(pin_file, DEMO_PIN)
         tables = self.simulator.agency_tables()
         lines = [
             "# Written by `kiosk run --demo`; removed when the demo ends.",
@@ -197,6 +202,10 @@ class DemoEnvironment:
             'id = "demo-kiosk"',
             f"data_dir = {_toml(str(data))}",
             f"key_file = {_toml(str(self.folder / 'cache.key'))}",
+            "",
+            "[maintenance]",
+            f"pin_file = {_toml(str(pin_file))}",
+            "allow_exit = true",
             "",
         ]
         for name, table in tables.items():

@@ -42,6 +42,11 @@ GESTURE_WITHIN_S = 3.0
 CORNER_SHARE = 0.12
 CORNER_MIN_PX = 90
 AUDIT_ACTOR = "maintenance"
+# "Exit to the desktop" ends `kiosk run` with its own code, which the systemd unit names in
+# `RestartPreventExitStatus=` and `SuccessExitStatus=`, so systemd leaves the kiosk closed
+# (`Restart=always` would start it again after any other exit). "Restart" rebuilds the kiosk
+# in the same process (`ui.run`), so it works the same under systemd, in the demo and in tests.
+DESKTOP_EXIT_CODE = 10
 
 AuditValue = str | int | float | bool | None
 

@@ -20,6 +20,8 @@ Seams, each passed in (nothing reached for, no global singletons):
 - `KioskParts.demo` — show the DEMO banner (`kiosk.agency_info.any_agency_on_loopback`).
 - `KioskParts.watches` — `kiosk.session_ports.SessionWatch`es that hear every event's commands
   and the view after it (metrics, the out-of-service record).
+- `KioskParts.maintenance` — `kiosk.maintenance_actions.MaintenanceActions`: the technician's
+  door and tools (None: no maintenance mode, e.g. screenshots).
 
 `kiosk.services.KioskServices` builds the kiosk's own card port, check, audit and watches from a
 `KioskConfig`; `ui.run` puts them together with this window.
@@ -34,7 +36,8 @@ import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QPixmapCache, QScreen
@@ -43,9 +46,13 @@ from kiosk.services import KioskServices, NoAgencyChecks
 from kiosk.session import Session, SessionSettings
 from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
+from ui.maintenance.controller import MaintenanceController
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
 from ui.worker import WorkerAgencyChecking, Workers
+
+if TYPE_CHECKING:
+    from kiosk.maintenance_actions import MaintenanceActions
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,7 @@ class KioskParts:
     printing: SlipPrinting | None = None
     demo: bool = False
     watches: tuple[SessionWatch, ...] = ()
+    maintenance: MaintenanceActions | None = None
 
 
 class KioskApp:
@@ -97,6 +105,17 @@ class KioskApp:
             now=now,
         )
         self.activity = ActivityWatch(self.controller)
+        self.maintenance: MaintenanceController | None = None
+        if parts.maintenance is not None:
+            self.maintenance = MaintenanceController(
+                parts.maintenance,
+                self.controller,
+                self.window,
+                self.workers,
+                printing=parts.printing,
+                now=now,
+                parent=self.controller,
+            )
         self._watched: QCoreApplication | None = None
 
     @classmethod
@@ -110,11 +129,15 @@ class KioskApp:
         printing: SlipPrinting | None = None,
         pool: QThreadPool | None = None,
         now: Callable[[], datetime] = datetime.now,
+        started_at: datetime | None = None,
     ) -> KioskApp:
         """The kiosk on its real parts (`kiosk run`, the end-to-end tests): the session from
         the configuration (`settings` overrides it: tests with short timers), the reader port,
         the check on this app's workers, the audit, the watches; the printer from `[printer]`
-        unless `printing` is given; DEMO when an agency is on loopback or `demo`."""
+        unless `printing` is given; DEMO when an agency is on loopback or `demo`; maintenance
+        mode's door and tools (`started_at`: when the kiosk started, for its uptime)."""
+        from kiosk.maintenance_actions import MaintenanceActions
+
         config = services.config
         workers = Workers(pool if pool is not None else QThreadPool())
         check = services.check
@@ -130,12 +153,17 @@ class KioskApp:
             printing=printing,
             demo=demo or services.demo,
             watches=services.watches,
+            maintenance=MaintenanceActions.from_services(
+                services, started_at=started_at or datetime.now(UTC)
+            ),
         )
         return cls(parts, workers=workers, now=now, font=font)
 
     def watch_activity(self, app: QCoreApplication) -> None:
         """Count every touch and key in `app` as activity (postpones the inactivity warning)."""
         app.installEventFilter(self.activity)
+        if self.maintenance is not None:
+            app.installEventFilter(self.maintenance.entry)
         self._watched = app
 
     def show(
@@ -156,7 +184,11 @@ class KioskApp:
         """Stop timers and work, close the window, wait for the workers (nothing left behind)."""
         if self._watched is not None:
             self._watched.removeEventFilter(self.activity)
+            if self.maintenance is not None:
+                self._watched.removeEventFilter(self.maintenance.entry)
             self._watched = None
+        if self.maintenance is not None:
+            self.maintenance.shutdown()
         self.controller.shutdown()
         self.window.wipe()
         self.window.close()

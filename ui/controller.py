@@ -17,6 +17,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from kiosk.session import Session
 from kiosk.session_commands import (
     AuditConsent,
+    BeginMaintenance,
+    EndMaintenance,
     EndSession,
     PrintSlip,
     SessionCommand,
@@ -78,10 +80,14 @@ class SessionController(QObject):
     Signals:
         shown(object): the `SessionView` just shown (after every change).
         slip_printed(bool): a print job ended (True: printed).
+        maintenance_began(): the session holds the kiosk for a technician.
+        maintenance_ended(str): maintenance mode is over (a `MaintenanceEnd` value).
     """
 
     shown = Signal(object)
     slip_printed = Signal(bool)
+    maintenance_began = Signal()
+    maintenance_ended = Signal(str)
 
     def __init__(
         self,
@@ -244,6 +250,10 @@ class SessionController(QObject):
                 self._window.wipe()
             case PrintSlip():
                 self._print()
+            case BeginMaintenance():
+                self.maintenance_began.emit()
+            case EndMaintenance(reason):
+                self.maintenance_ended.emit(str(reason))
 
     def _fired(self, timer: Timer) -> None:
         self.handle(TimerFired(timer, self._generations.get(timer, 0)))
@@ -280,7 +290,14 @@ class ActivityWatch(QObject):
     including ones a screen adds later.
     """
 
-    _KINDS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress})
+    _KINDS = frozenset(
+        {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonDblClick,  # a quick second tap arrives as this, not a press
+            QEvent.Type.TouchBegin,
+            QEvent.Type.KeyPress,
+        }
+    )
 
     def __init__(self, controller: SessionController) -> None:
         super().__init__(controller)

@@ -1,4 +1,4 @@
-"""The demo's card control (`kiosk run --demo`): a small strip over the kiosk's bottom bar (or
+"""The demo's card control (`kiosk run --demo`): a small strip over the kiosk's DEMO banner (or
 beside a windowed kiosk) where the visitor inserts and removes the demo card and picks another
 one (F2 / F3 work everywhere).
 
@@ -58,8 +58,8 @@ class DemoControl(QWidget):
     """Insert / remove the demo card and pick another; see the module docstring.
 
     A strip: `[Insert (F2)] [Remove (F3)] [card ▾]` (the one that cannot be pressed says where
-    the card is), laid over the kiosk's bottom bar after its switches (portrait: just above the
-    bar), or beside a windowed kiosk.
+    the card is), laid over the right end of the kiosk's DEMO banner, or beside a windowed
+    kiosk.
     """
 
     def __init__(self, slot: DemoCardSlot, workers: Workers, font: QFont) -> None:
@@ -106,16 +106,18 @@ class DemoControl(QWidget):
                 shortcuts.append(shortcut)
         return shortcuts
 
-    def place(self, kiosk: QRect, bar: QRect, after: int, *, beside: bool) -> None:
-        """On the kiosk's bottom bar from x = `after` (the end of its switches; portrait:
-        just above the bar), or `beside` a windowed kiosk."""
+    def place(self, kiosk: QRect, banner: QRect, *, beside: bool) -> None:
+        """At the right end of the kiosk's DEMO banner (where no button of the kiosk's is:
+        the bottom bar holds the citizen's answers, the top-left corner the maintenance
+        gesture), or `beside` a windowed kiosk."""
         self.adjustSize()
         if beside:
             self.move(kiosk.right() + 16, kiosk.top())
-        elif kiosk.height() > kiosk.width():
-            self.move(kiosk.left() + 24, bar.top() - self.height() - 8)
         else:
-            self.move(after + 24, bar.center().y() - self.height() // 2)
+            self.move(
+                banner.right() - self.width() - 8,
+                max(kiosk.top(), banner.center().y() - self.height() // 2),
+            )
 
     def follow(self, view: SessionView) -> None:
         """Speak the kiosk's language."""

@@ -27,6 +27,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,7 @@ from kiosk.config import ConfigError, KioskConfig, config_path, load_config
 from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.crash import CrashHandler
 from kiosk.logs import configure_logging
+from kiosk.maintenance import DESKTOP_EXIT_CODE
 from kiosk.services import KioskServices, ReaderSettings
 from kiosk.session_events import ConfigBroken, Reset
 from kiosk.session_view import SessionState, SessionView
@@ -90,7 +92,7 @@ def run_app(
             code = run.exec(stop)
             if code != RESTART:
                 return code
-            log.info("the configuration was fixed: starting the kiosk again")
+            log.info("starting the kiosk again (%s)", run.restart_reason)
         return 0
     finally:
         stop.close()
@@ -149,6 +151,7 @@ class _KioskRun:
         self._control: DemoControl | None = None
         self._shortcuts: list[object] = []
         self._log_file: Path | None = None
+        self.restart_reason = "the configuration was fixed"
 
         # The file's stamp before it is read: a fix saved while the kiosk starts is still seen.
         watch = ConfigWatch(config_path(config_file))
@@ -166,7 +169,9 @@ class _KioskRun:
             services = KioskServices.out_of_service(config, problem, reader=reader)
             self._watch = watch
         self.services = services
-        self.kiosk = KioskApp.from_services(services, font=font, demo=environment is not None)
+        self.kiosk = KioskApp.from_services(
+            services, font=font, demo=environment is not None, started_at=_process_started()
+        )
         self.session = self.kiosk.parts.session
         self.workers = self.kiosk.workers
         if environment is not None:
@@ -207,6 +212,8 @@ class _KioskRun:
         controller = kiosk.controller
         kiosk.watch_activity(self._app)
         controller.shown.connect(self._on_view)
+        if kiosk.maintenance is not None:
+            kiosk.maintenance.end_requested.connect(self._maintenance_end)
         if self.services.broken:
             controller.post(ConfigBroken())
         self.services.start(controller.card_feed())
@@ -250,6 +257,15 @@ class _KioskRun:
 
         self.workers.run(look, on_success=seen)
 
+    def _maintenance_end(self, what: str) -> None:
+        """The technician's "restart" (the kiosk is built again from its configuration, in
+        this process) or "exit" to the desktop (`DESKTOP_EXIT_CODE`: systemd leaves it)."""
+        if what == "restart":
+            self.restart_reason = "maintenance: restart"
+            self._app.exit(RESTART)
+        elif what == "exit":
+            self._app.exit(DESKTOP_EXIT_CODE)
+
     def _on_view(self, view: SessionView) -> None:
         if self._ready or view.state is not SessionState.IDLE:
             return
@@ -272,10 +288,8 @@ class _KioskRun:
         control = self._control
         assert control is not None
         window = self.kiosk.window
-        origin = window.geometry().topLeft()
-        bar = window.bar.geometry().translated(origin)
-        switches = window.bar.contrast.mapTo(window, window.bar.contrast.rect().topRight())
-        control.place(window.geometry(), bar, origin.x() + switches.x(), beside=self._windowed)
+        banner = window.banner.geometry().translated(window.geometry().topLeft())
+        control.place(window.geometry(), banner, beside=self._windowed)
         control.show()
         if self._app.platformName() not in ("offscreen", "minimal"):
             control.raise_()  # no window manager stacks it for us
@@ -310,6 +324,11 @@ def _process_age_ms() -> float:
     except (OSError, ValueError, IndexError, AttributeError):
         return (time.monotonic() - _IMPORTED) * 1000
     return max(0.0, (now_s - started_s) * 1000)
+
+
+def _process_started() -> datetime:
+    """When this process started (the kiosk's uptime counts from it, across rebuilds)."""
+    return datetime.now(UTC) - timedelta(milliseconds=_process_age_ms())
 
 
 _IMPORTED = time.monotonic()

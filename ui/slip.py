@@ -112,8 +112,9 @@ def slip_html(content: SlipContent) -> str:
         '<div style="line-height:120%">',
         f"<p><b>{esc(content.title)}</b></p>",
         f"<p>{esc(content.kiosk)}<br>{esc(content.printed)}</p>",
-        f"<p><b>{esc(content.name)}</b><br>{esc(content.cid)}</p>",
     ]
+    if content.name or content.cid:  # a test print names nobody
+        parts.append(f"<p><b>{esc(content.name)}</b><br>{esc(content.cid)}</p>")
     for agency in content.agencies:
         rows = [f"<b>{esc(agency.name)}</b>", esc(agency.state)]
         rows += [f"• {esc(line)}" for line in agency.lines]

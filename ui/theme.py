@@ -232,6 +232,7 @@ def style_sheet(p: Palette, m: Metrics) -> str:
     QLabel[tone="asking"] {{ color: {p.asking}; }}
     QLabel[tone="offline"] {{ color: {p.offline}; }}
     QLabel[tone="neutral"] {{ color: {p.unavailable}; }}
+    QLabel[tone="error"] {{ color: {p.error}; }}
     QWidget#scrollCue {{ background: {p.background}; border-top: 2px solid {p.border}; }}
     QFrame[role="bannerbar"] {{
         background: {p.banner_bg}; border-bottom: {border}px solid {p.offline};
@@ -253,6 +254,9 @@ def style_sheet(p: Palette, m: Metrics) -> str:
     QPushButton[role="secondary"] {{
         font-size: {m.body}px; font-weight: bold; min-height: {m.primary_height}px;
     }}
+    QPushButton[role="pinkey"] {{
+        font-size: {m.display}px; font-weight: bold; min-height: {m.primary_height}px;
+    }}
     QPushButton[role="toggle"] {{
         font-size: {m.small}px; min-height: {m.control_height}px; padding: 0 {m.px(16)}px;
     }}
@@ -261,6 +265,11 @@ def style_sheet(p: Palette, m: Metrics) -> str:
     }}
     QPushButton:disabled {{
         color: {p.unavailable}; border-color: {p.unavailable}; background: {p.background};
+    }}
+    QPlainTextEdit[role="log"] {{
+        font-family: "DejaVu Sans Mono", "Liberation Mono", monospace, {families};
+        font-size: {m.small}px; background: {p.surface}; color: {p.text};
+        border: {border}px solid {p.border}; border-radius: {radius}px;
     }}
     QScrollBar:vertical {{ width: {m.px(28)}px; background: {p.background}; }}
     QScrollBar::handle:vertical {{

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 from kiosk.agency_info import AgencyInfo
 from kiosk.session_view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
+from ui.maintenance.pin_pad import PinPad
+from ui.maintenance.screen import MaintenanceScreen
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Look, Screen
 from ui.screens.bottom_bar import BarAction, BottomBar
@@ -73,6 +75,7 @@ class KioskWindow(QWidget):
         self.results = ResultsScreen()
         self.detail = DetailScreen()
         self.take_card = TakeCardScreen()
+        self.maintenance = MaintenanceScreen()
         self.screens: tuple[Screen, ...] = (
             self.attract,
             self.reading,
@@ -80,6 +83,7 @@ class KioskWindow(QWidget):
             self.results,
             self.detail,
             self.take_card,
+            self.maintenance,
         )
         self.stack = QStackedWidget()
         for screen in self.screens:
@@ -87,7 +91,7 @@ class KioskWindow(QWidget):
 
         self.banner = QFrame()
         set_role(self.banner, "bannerbar")
-        self.banner_text = TextLabel("banner", align=Qt.AlignmentFlag.AlignHCenter)
+        self.banner_text = TextLabel("banner")  # left: the demo's card strip sits at the right
         banner_row = QHBoxLayout(self.banner)
         banner_row.addWidget(self.banner_text)
         self._banner_row = banner_row
@@ -107,6 +111,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.bar)
         self.overlay = WarningOverlay(clock, self)
+        self.pin_pad = PinPad(self)  # over the attract screen while a technician types
 
         self.bar.language_pressed.connect(self.language_pressed)
         self.bar.large_text_pressed.connect(self.large_text_pressed)
@@ -160,6 +165,10 @@ class KioskWindow(QWidget):
         self.banner_text.set_text(words("demo_banner"))
         secondary, primary = self._actions_for(view)
         self.bar.show_bar(view.preferences, words, secondary=secondary, primary=primary)
+        # The maintenance screen has its own language switch and way out.
+        self.bar.setVisible(view.state is not SessionState.MAINTENANCE)
+        if self.pin_pad.isVisible():
+            self.pin_pad.set_words(words)
         self.overlay.show_view(view, words)
 
     def show_notice(self, text: str) -> None:
@@ -186,6 +195,7 @@ class KioskWindow(QWidget):
             SessionState.READING: self.reading,
             SessionState.CONSENT: self.consent,
             SessionState.AWAIT_REMOVAL: self.take_card,
+            SessionState.MAINTENANCE: self.maintenance,
         }[view.state]
 
     def _actions_for(self, view: SessionView) -> tuple[BarAction | None, BarAction | None]:
@@ -215,11 +225,13 @@ class KioskWindow(QWidget):
             screen.apply_look(look)
         self.bar.apply_look(look)
         self.overlay.apply_look(look)
+        self.pin_pad.apply_look(look)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new size: new metrics, and the view drawn again."""
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
+        self.pin_pad.setGeometry(self.rect())
         if self._view is not None:
             self._relook()
             self.show_view(self._view)

@@ -163,6 +163,8 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         card: Any = None,
         checks: Any = None,
         language: str = "th",
+        maintenance: Any = None,
+        maintenance_idle_s: float = 120.0,
     ) -> Kiosk:
         from kiosk.session_view import Preferences
 
@@ -171,6 +173,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
             agencies=DEMO_AGENCIES,
             idle_s=idle_s,
             warning_s=warning_s,
+            maintenance_idle_s=maintenance_idle_s,
             preferences=Preferences(language=language),
         )
         session = Session(settings, today=lambda: date(2026, 11, 24))
@@ -187,6 +190,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
             audit=audit,
             printing=printing,
             demo=demo,
+            maintenance=maintenance,
         )
         app = KioskApp(parts, pool=QThreadPool(), now=lambda: DEMO_NOW, font=kiosk_font)
         qtbot.addWidget(app.window)
@@ -194,6 +198,12 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         app.controller.shown.connect(kiosk.views.append)
         app.show(fullscreen=False, size=size)
         qtbot.waitExposed(app.window)
+        if maintenance is not None:
+            from PySide6.QtWidgets import QApplication
+
+            qapp = QApplication.instance()
+            assert qapp is not None
+            app.watch_activity(qapp)  # the gesture is watched app-wide
         kiosk.post(ReadersChanged((DEMO_READER,)))
         kiosk.wait_state(SessionState.IDLE)
         built.append(kiosk)
