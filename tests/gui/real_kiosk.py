@@ -30,6 +30,7 @@ from cardreader.virtual_card import CardFaults, Latency, VirtualCard
 from kiosk.agency_service import MonitorSettings
 from kiosk.audit import AUDIT_FILE
 from kiosk.config import validate_config
+from kiosk.pin import write_pin
 from kiosk.services import KioskServices, ReaderSettings
 from kiosk.session import Session, SessionSettings
 from kiosk.session_feed import FIRST_LOOK_S
@@ -174,6 +175,7 @@ def real_kiosk_factory(
         poll_s: float = 0.05,
         idle_s: float | None = None,
         warning_s: float | None = None,
+        maintenance_pin: str | None = None,
     ) -> RealKiosk:
         slot = slots.take()  # the least recently used reader, empty
         data = folder / "data"
@@ -185,8 +187,11 @@ def real_kiosk_factory(
                     "key_file": str(folder / "cache.key"),
                 },
                 "agencies": {"timeout_s": timeout_s, **simulator.agency_tables()},
+                "maintenance": {"pin_file": str(folder / "etc" / "maintenance.pin")},
             }
         )
+        if maintenance_pin is not None:
+            write_pin(config.maintenance.pin_file, maintenance_pin)
         services = KioskServices.from_config(
             config,
             monitor=QUIET_MONITOR,
@@ -215,6 +220,12 @@ def real_kiosk_factory(
         app.controller.shown.connect(kiosk.views.append)
         app.show(fullscreen=False, size=PORTRAIT)
         qtbot.waitExposed(app.window)
+        if maintenance_pin is not None:
+            from PySide6.QtWidgets import QApplication
+
+            qapp = QApplication.instance()
+            assert qapp is not None
+            app.watch_activity(qapp)  # the maintenance gesture is watched app-wide
         services.start(app.controller.card_feed())
         kiosk.wait_state(SessionState.IDLE)
         # A card seen within FIRST_LOOK_S of its reader appearing counts as found in it (nobody
