@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from kiosk.doctor import Finding, fail, ok, warn
@@ -71,6 +72,18 @@ def with_service_item(report: StatusReport, item: Finding) -> StatusReport:
     return replace(report, items=(item, *report.items))
 
 
+def local_time(stamp: str) -> str:
+    """A log line's ISO time stamp (written in UTC) in the kiosk's local time, to the second,
+    as `2026-11-24 10:00:01`; a stamp that does not parse, as it is (cut to 19 characters)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:19].replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def log_view(path: Path, count: int = LOG_VIEW_LINES) -> list[str]:
     """The last `count` lines of the JSON log at `path`, oldest first, each as
     `2026-11-24 03:00:01 WARNING kiosk.check: message` (a line that is not JSON as it is).
@@ -85,7 +98,7 @@ def log_view(path: Path, count: int = LOG_VIEW_LINES) -> list[str]:
         if not isinstance(doc, dict):
             shown.append(redact(line))
             continue
-        when = str(doc.get("ts", ""))[:19].replace("T", " ")
+        when = local_time(str(doc.get("ts", "")))
         text = f"{when} {doc.get('level', '?'):<8} {doc.get('logger', '')}: {doc.get('msg', '')}"
         exc = str(doc.get("exc") or "").strip().splitlines()
         if exc:

@@ -6,6 +6,7 @@ shows its views; nothing is staged by hand. Needs a QApplication (offscreen is f
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ from kiosk.session_events import (
     HighContrastToggled,
     IdentityRead,
     LargeTextToggled,
+    MaintenanceEntered,
+    MaintenanceLeft,
     PhotoRead,
     ReadersChanged,
     ReaderServiceChanged,
@@ -40,6 +43,15 @@ from kiosk.session_events import (
 from kiosk.session_view import Preferences
 from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
 from ui.illustrations import placeholder_portrait_jpeg
+from ui.maintenance.sample import (
+    SAMPLE_DOWN,
+    sample_log_lines,
+    sample_probe_failure,
+    sample_status,
+    sample_test_read,
+)
+from ui.maintenance.screen import Section
+from ui.strings import Words
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
 
@@ -124,6 +136,49 @@ def _scenes(script: _Script, photo: bytes) -> Iterator[str]:
     script(CardRemoved(DEMO_READER), LargeTextToggled(), CardInserted(DEMO_READER))
     script(CidRead(token(), DEMO_CID), IdentityRead(token(), demo_card(photo)))
     yield "consent-large-text"
+    script(CardRemoved(DEMO_READER), LargeTextToggled())
+
+
+def _maintenance_scenes(script: _Script, window: KioskWindow, photo: bytes) -> Iterator[str]:
+    """The technician's screens, on sample data (`ui.maintenance.sample`): the PIN pad over the
+    attract screen, then each page of the maintenance screen."""
+    language = script.session.view.preferences.language
+    words = Words(language)
+    pad = window.pin_pad
+    pad.open(words)
+    for key in "1234":
+        pad.keys[key].click()
+    pad.show_message(words("maint_pin_wrong", n=3), "error")
+    yield "maintenance-pin"
+    pad.close_pad()
+    script(MaintenanceEntered())
+    screen = window.maintenance
+    screen.reset()
+    screen.agencies.set_agencies(DEMO_AGENCIES)
+    screen.cache.configure(retention_days=30, enabled=True)
+    screen.kiosk.configure(can_print=True, allow_exit=True)
+    screen.show_status(sample_status(DEMO_AGENCIES, DEMO_NOW, DEMO_READER))
+    yield "maintenance-status"
+    screen.show_section(Section.CARD)
+    screen.card.show_report(sample_test_read(DEMO_READER, demo_card(photo)))
+    yield "maintenance-card-test"
+    screen.show_section(Section.AGENCIES)
+    screen.agencies.show_probe(SAMPLE_DOWN, sample_probe_failure(SAMPLE_DOWN))
+    yield "maintenance-agencies"
+    screen.show_section(Section.CACHE)
+    screen.cache.all.click()
+    yield "maintenance-cache-confirm"
+    screen.show_section(Section.LOG)
+    screen.log.show_lines(sample_log_lines(DEMO_NOW))
+    yield "maintenance-log"
+    screen.show_section(Section.KIOSK)
+    yield "maintenance-kiosk"
+    script(MaintenanceLeft())
+
+
+def _all_scenes(script: _Script, window: KioskWindow, photo: bytes) -> Iterator[str]:
+    """The citizen's screens, then the technician's."""
+    return itertools.chain(_scenes(script, photo), _maintenance_scenes(script, window, photo))
 
 
 def render_screenshots(
@@ -152,7 +207,8 @@ def render_screenshots(
             window.resize(width, height)
             window.show()
             try:
-                for number, name in enumerate(_scenes(_Script(session), photo), start=1):
+                scenes = _all_scenes(_Script(session), window, photo)
+                for number, name in enumerate(scenes, start=1):
                     window.show_view(session.view)
                     QCoreApplication.processEvents()
                     path = folder / f"{number:02d}-{name}.png"

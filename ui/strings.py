@@ -251,7 +251,7 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = {
     "maint_verdict_fail": ("ขัดข้อง", "Fault"),
     "maint_fix": ("วิธีแก้: {fix}", "Fix: {fix}"),
     "maint_summary_ok": ("ทุกอย่างปกติ", "Everything is OK"),
-    "maint_summary": ("ขัดข้อง {fail} · ควรตรวจ {warn}", "{fail} faults · {warn} warnings"),
+    "maint_summary": ("ขัดข้อง {fail} · ควรตรวจ {warn}", "Faults: {fail} · warnings: {warn}"),
     "maint_agency_details": (
         "เวลาตอบ {latency} · วงจรตัด: {breaker} · ล้มเหลวติดกัน {failures} ครั้ง",
         "latency {latency} · circuit breaker {breaker} · {failures} failures in a row",

@@ -105,7 +105,7 @@ def walk() -> FontUse:
         window.resize(1080, 1920)
         window.show()
         try:
-            for _name in screenshots._scenes(screenshots._Script(session), photo):
+            for _name in screenshots._all_scenes(screenshots._Script(session), window, photo):
                 view = session.view
                 window.show_view(view)
                 QCoreApplication.processEvents()

@@ -44,6 +44,10 @@ def test_screenshots_writes_every_screen(qapp: object, tmp_path: Path) -> None:
         "results-high-contrast",
         "results-large-text",
         "take-card-not-read",
+        "maintenance-pin",
+        "maintenance-status",
+        "maintenance-card-test",
+        "maintenance-log",
     ):
         assert scene in names
     image = QImage(str(files[0]))

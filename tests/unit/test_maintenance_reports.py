@@ -4,6 +4,8 @@ status page and the log view — none of it naming a citizen."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from cardreader.pcsc import ApduTiming
 from cardreader.types import PersonName
 from kiosk.doctor import Verdict
 from kiosk.maintenance_card import ApduStats, initials, report_test_read
-from kiosk.maintenance_status import log_view, service_item
+from kiosk.maintenance_status import local_time, log_view, service_item
 from kiosk.outage import Outage
 from kiosk.session_view import OutOfServiceCause
 from tests.unit.test_session import CID, card
@@ -137,3 +139,28 @@ def test_log_view_keeps_the_last_200_lines(tmp_path: Path) -> None:
     assert len(shown) == 200
     assert (shown[0], shown[-1]) == ("line 300", "line 499")
     assert log_view(tmp_path / "missing.log") == []
+
+
+@pytest.fixture
+def bangkok_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The host's local time zone is Bangkok's, as on a kiosk in Thailand."""
+    monkeypatch.setenv("TZ", "Asia/Bangkok")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("bangkok_time")
+def test_log_view_shows_the_kiosks_local_time(tmp_path: Path) -> None:
+    """The log is written in UTC; the technician reads the wall clock of the mall."""
+    path = tmp_path / "kiosk.log"
+    line = {"ts": "2026-11-24T03:00:01.234+00:00", "level": "INFO", "logger": "kiosk", "msg": "up"}
+    path.write_text(json.dumps(line) + "\n")
+    assert log_view(path) == ["2026-11-24 10:00:01 INFO     kiosk: up"]
+
+
+@pytest.mark.usefixtures("bangkok_time")
+def test_local_time_of_a_log_stamp() -> None:
+    assert local_time("2026-11-24T17:30:00+00:00") == "2026-11-25 00:30:00"
+    assert local_time("garbage-stamp") == "garbage-stamp"

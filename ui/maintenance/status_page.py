@@ -8,11 +8,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.doctor import Finding, Verdict
+from kiosk.maintenance_status import local_time
 from kiosk.status import StatusReport
 from ui.controls import KioskButton, TextLabel, set_tone
 from ui.maintenance.page import MaintenancePage
 from ui.maintenance.rows import VerdictRow, verdict_tone
 from ui.strings import Words
+
+_FIRST = {Verdict.FAIL: 0, Verdict.WARN: 1, Verdict.OK: 2}
 
 
 def agency_details(finding: Finding, words: Words) -> str:
@@ -131,14 +134,18 @@ class StatusPage(MaintenancePage):
             row = VerdictRow()
             self._rows_layout.addWidget(row)
             self.rows.append(row)
-        for row, item in zip(self.rows, report.items, strict=False):
+        # What is wrong first (faults, then warnings), each group in the report's order.
+        items = sorted(report.items, key=lambda i: _FIRST[i.verdict])
+        for row, item in zip(self.rows, items, strict=False):
             row.show_finding(item, words, look, agency_details(item, words))
             row.show()
         for row in self.rows[len(report.items) :]:
             row.hide()
         self.errors_title.set_text(words("maint_last_errors"))
         self.errors_title.show()
-        lines = [f"{e.at[11:19]} {e.level} {e.logger}: {e.message}" for e in report.last_errors]
+        lines = [
+            f"{local_time(e.at)[11:]} {e.level} {e.logger}: {e.message}" for e in report.last_errors
+        ]
         self._show_lines(lines or [words("maint_no_errors")])
 
     def _show_lines(self, lines: list[str]) -> None:
