@@ -181,3 +181,27 @@ def _snapshots(kiosk: RealKiosk) -> int:
     assert service is not None
     stats = service.cache_stats()
     return 0 if stats is None else stats.snapshots
+
+
+def test_reader_gone_shows_out_of_service_and_maintenance_names_the_cause(
+    real_kiosk: RealKioskFactory,
+) -> None:
+    """The configured reader is not there (unplugged): out of service, and the technician
+    sees why in the status, with the readers that are there."""
+    kiosk = real_kiosk(
+        maintenance_pin=PIN,
+        reader_name="ACS ACR39U ICC Reader 00 00",
+        expect=SessionState.OUT_OF_SERVICE,
+    )
+    enter(kiosk)
+    report = kiosk.window.maintenance.status.report
+    assert report is not None
+    service = report.item("service")
+    assert service.verdict is Verdict.FAIL
+    assert "reader" in service.cause.lower()
+    assert service.fix
+    assert report.item("pcscd").verdict is Verdict.OK
+    shown = [row.finding.check for row in kiosk.window.maintenance.status.rows if row.isVisible()]
+    assert shown[0] == "service"  # faults first
+    kiosk.tap(kiosk.window.maintenance.leave)
+    kiosk.wait_state(SessionState.OUT_OF_SERVICE)  # the cause still holds

@@ -176,6 +176,8 @@ def real_kiosk_factory(
         idle_s: float | None = None,
         warning_s: float | None = None,
         maintenance_pin: str | None = None,
+        reader_name: str | None = None,
+        expect: SessionState = SessionState.IDLE,
     ) -> RealKiosk:
         slot = slots.take()  # the least recently used reader, empty
         data = folder / "data"
@@ -195,7 +197,7 @@ def real_kiosk_factory(
         services = KioskServices.from_config(
             config,
             monitor=QUIET_MONITOR,
-            reader=ReaderSettings(name=VPCD_READERS[slot], poll_s=poll_s),
+            reader=ReaderSettings(name=reader_name or VPCD_READERS[slot], poll_s=poll_s),
         )
         session_settings = services.session_settings()
         if idle_s is not None or warning_s is not None:
@@ -227,7 +229,7 @@ def real_kiosk_factory(
             assert qapp is not None
             app.watch_activity(qapp)  # the maintenance gesture is watched app-wide
         services.start(app.controller.card_feed())
-        kiosk.wait_state(SessionState.IDLE)
+        kiosk.wait_state(expect)
         # A card seen within FIRST_LOOK_S of its reader appearing counts as found in it (nobody
         # inserts one that fast): a test inserts its card only after that.
         qtbot.wait(round(FIRST_LOOK_S * 1000) + 50)
