@@ -9,7 +9,7 @@ from contextlib import closing
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kiosk.cli.errors import EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, CliError
+from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from kiosk.config import load_config
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a cache command runs
@@ -65,7 +65,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         cause = store.health().cause
     if deleted is None:
         reason = f" ({cause.value.replace('_', ' ')})" if cause else ""
-        raise CliError(f"the offline cache could not be written{reason}", EXIT_CHECK_FAILED)
+        raise CliError(
+            f"the offline cache could not be written{reason}: check that kiosk.data_dir "
+            f"({store.path.parent}) is a writable folder with free space",
+            EXIT_USAGE,
+        )
     what = "all" if args.all else f"expired (older than {store.retention_days} days)"
     print(f"Deleted {deleted} snapshot{'s' if deleted != 1 else ''}: {what}.")
     if removed:

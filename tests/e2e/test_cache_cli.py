@@ -166,3 +166,19 @@ def test_both_purge_modes_at_once_is_a_usage_error(kiosk: Kiosk) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert "not allowed with" in done.stderr
+
+
+def test_purge_of_a_cache_that_cannot_be_written_is_a_plain_error_exit_2(kiosk: Kiosk) -> None:
+    """A folder where the database should be (a botched copy): the purge says so in one
+    sentence and exits 2 — exit 1 belongs to `kiosk doctor`'s failed checks."""
+    (kiosk.data_dir / "cache.db").mkdir(parents=True)
+
+    done = kiosk.run("cache", "purge", "--expired")
+
+    assert done.returncode == 2
+    assert done.stdout == ""
+    sentence = done.stderr.splitlines()[-1]  # after the cache's own warning in the log
+    assert sentence.startswith("kiosk: the offline cache could not be written")
+    assert str(kiosk.data_dir) in sentence
+    assert "Traceback" not in done.stderr
+    assert (kiosk.data_dir / "cache.db").is_dir()  # nothing moved or removed
