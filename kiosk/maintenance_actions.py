@@ -24,22 +24,21 @@ from typing import TYPE_CHECKING
 from kiosk.agency_info import AgencyInfo
 from kiosk.audit import AUDIT_FILE, AuditLog
 from kiosk.config import KioskConfig
-from kiosk.doctor import Finding, fail
-from kiosk.doctor_agencies import ProbeOutcome, agency_findings
-from kiosk.doctor_card import check_card_service
 from kiosk.logs import LOG_FILE_NAME, log_dir
 from kiosk.maintenance import MaintenanceDoor
-from kiosk.maintenance_card import CardTestRead, run_test_read
-from kiosk.maintenance_status import log_view, service_item, with_service_item
 from kiosk.outage import Outages
 from kiosk.session_view import OutOfServiceCause
-from kiosk.status import StatusReport, kiosk_status
 
-if TYPE_CHECKING:  # pyscard loads with the reader thread
+if TYPE_CHECKING:
+    # pyscard loads with the reader thread; the doctor's checks and the status with the first
+    # action (on a worker), not at the kiosk's start.
     from adapters.base import HealthProbe
     from cardreader.reader_thread import ReaderThread
     from kiosk.agency_service import AgencyService
+    from kiosk.doctor import Finding
+    from kiosk.maintenance_card import CardTestRead
     from kiosk.services import KioskServices
+    from kiosk.status import StatusReport
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ class MaintenanceActions:
         outages: Outages | None = None,
         reader_thread: Callable[[], ReaderThread | None] = lambda: None,
         clock: Callable[[], float] = time.monotonic,
-        card_service: Callable[[], list[Finding]] = check_card_service,
+        card_service: Callable[[], list[Finding]] | None = None,
     ) -> None:
         self._config = config
         self._door = door
@@ -135,6 +134,10 @@ class MaintenanceActions:
     def status(self, reader: str | None = None) -> StatusReport:
         """The status page: the out-of-service causes, then `kiosk.status`'s items. `reader`:
         the reader the kiosk serves (named in the service item)."""
+        from kiosk.doctor_card import check_card_service
+        from kiosk.maintenance_status import service_item, with_service_item
+        from kiosk.status import kiosk_status
+
         outages = self._outages.current()
         problem = next(
             (
@@ -150,20 +153,22 @@ class MaintenanceActions:
             service=self._service,
             config_problem=problem,
             log_file=self.log_file,
-            card_service=self._card_service,
+            card_service=self._card_service or check_card_service,
         )
         return with_service_item(report, service_item(outages, self._clock(), reader))
 
     def log_lines(self) -> list[str]:
         """The last 200 lines of the log, readable, oldest first."""
+        from kiosk.maintenance_status import log_view
+
         return log_view(self.log_file)
 
     def test_read(self, reader: str | None) -> CardTestRead:
         """Read the card in `reader` on the kiosk's reader thread; masked report, audited."""
+        from kiosk.maintenance_card import ApduStats, CardTestRead, run_test_read
+
         thread = self._reader_thread()
         if thread is None:
-            from kiosk.maintenance_card import ApduStats
-
             report = CardTestRead(
                 reader,
                 0.0,
@@ -184,6 +189,9 @@ class MaintenanceActions:
 
     def probe(self, agency: str) -> Finding:
         """Probe `agency`'s endpoint now: latency and a verdict, with a fix when it fails."""
+        from kiosk.doctor import fail
+        from kiosk.doctor_agencies import ProbeOutcome, agency_findings
+
         if self._service is None:
             return fail(
                 f"agency.{agency}",

@@ -5,6 +5,7 @@ warning. It shows session views and reports what the citizen does; it decides no
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
@@ -13,8 +14,6 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, 
 from kiosk.agency_info import AgencyInfo
 from kiosk.session_view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
-from ui.maintenance.pin_pad import PinPad
-from ui.maintenance.screen import MaintenanceScreen
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Look, Screen
 from ui.screens.bottom_bar import BarAction, BottomBar
@@ -26,6 +25,10 @@ from ui.screens.take_card import TakeCardScreen
 from ui.screens.warning import WarningOverlay
 from ui.strings import Words
 from ui.theme import metrics_for, palette_for, style_sheet
+
+if TYPE_CHECKING:  # built, and imported, when a technician first knocks
+    from ui.maintenance.pin_pad import PinPad
+    from ui.maintenance.screen import MaintenanceScreen
 
 _ASKED = (SessionState.QUERYING, SessionState.RESULTS)
 PREPARE_DELAY_MS = 1000
@@ -75,7 +78,6 @@ class KioskWindow(QWidget):
         self.results = ResultsScreen()
         self.detail = DetailScreen()
         self.take_card = TakeCardScreen()
-        self.maintenance = MaintenanceScreen()
         self.screens: tuple[Screen, ...] = (
             self.attract,
             self.reading,
@@ -83,7 +85,6 @@ class KioskWindow(QWidget):
             self.results,
             self.detail,
             self.take_card,
-            self.maintenance,
         )
         self.stack = QStackedWidget()
         for screen in self.screens:
@@ -111,7 +112,10 @@ class KioskWindow(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.bar)
         self.overlay = WarningOverlay(clock, self)
-        self.pin_pad = PinPad(self)  # over the attract screen while a technician types
+        # Maintenance mode's screen and PIN pad are built when first needed: start-up (and
+        # every citizen) does not pay for them.
+        self._maintenance: MaintenanceScreen | None = None
+        self._pin_pad: PinPad | None = None
 
         self.bar.language_pressed.connect(self.language_pressed)
         self.bar.large_text_pressed.connect(self.large_text_pressed)
@@ -126,6 +130,37 @@ class KioskWindow(QWidget):
         self._prepare.timeout.connect(lambda: self.results.prepare(self._agencies))
 
     # --- what the controller uses -----------------------------------------------------------
+
+    @property
+    def maintenance(self) -> MaintenanceScreen:
+        """The technician's screen (a page of the stack), built on first use."""
+        if self._maintenance is None:
+            from ui.maintenance.screen import MaintenanceScreen
+
+            screen = MaintenanceScreen()
+            self.stack.addWidget(screen)
+            if self._look is not None:
+                screen.apply_look(self._look)
+            self._maintenance = screen
+        return self._maintenance
+
+    @property
+    def pin_pad(self) -> PinPad:
+        """The maintenance PIN pad over the whole window, built on first use (hidden)."""
+        if self._pin_pad is None:
+            from ui.maintenance.pin_pad import PinPad
+
+            pad = PinPad(self)
+            if self._look is not None:
+                pad.apply_look(self._look)
+            pad.setGeometry(self.rect())
+            self._pin_pad = pad
+        return self._pin_pad
+
+    @property
+    def pin_pad_open(self) -> bool:
+        """True while the PIN pad is shown."""
+        return self._pin_pad is not None and self._pin_pad.isVisible()
 
     @property
     def demo(self) -> bool:
@@ -167,7 +202,7 @@ class KioskWindow(QWidget):
         self.bar.show_bar(view.preferences, words, secondary=secondary, primary=primary)
         # The maintenance screen has its own language switch and way out.
         self.bar.setVisible(view.state is not SessionState.MAINTENANCE)
-        if self.pin_pad.isVisible():
+        if self.pin_pad_open:
             self.pin_pad.set_words(words)
         self.overlay.show_view(view, words)
 
@@ -189,13 +224,14 @@ class KioskWindow(QWidget):
     def _page_for(self, view: SessionView) -> Screen:
         if view.state in _ASKED:
             return self.detail if view.detail is not None else self.results
+        if view.state is SessionState.MAINTENANCE:
+            return self.maintenance
         return {
             SessionState.OUT_OF_SERVICE: self.attract,
             SessionState.IDLE: self.attract,
             SessionState.READING: self.reading,
             SessionState.CONSENT: self.consent,
             SessionState.AWAIT_REMOVAL: self.take_card,
-            SessionState.MAINTENANCE: self.maintenance,
         }[view.state]
 
     def _actions_for(self, view: SessionView) -> tuple[BarAction | None, BarAction | None]:
@@ -225,13 +261,17 @@ class KioskWindow(QWidget):
             screen.apply_look(look)
         self.bar.apply_look(look)
         self.overlay.apply_look(look)
-        self.pin_pad.apply_look(look)
+        if self._maintenance is not None:
+            self._maintenance.apply_look(look)
+        if self._pin_pad is not None:
+            self._pin_pad.apply_look(look)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new size: new metrics, and the view drawn again."""
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
-        self.pin_pad.setGeometry(self.rect())
+        if self._pin_pad is not None:
+            self._pin_pad.setGeometry(self.rect())
         if self._view is not None:
             self._relook()
             self.show_view(self._view)

@@ -120,6 +120,23 @@ def make(make_kiosk: Callable[..., Kiosk], tmp_path: Path) -> Callable[..., Kios
 
 
 @pytest.mark.gui
+def test_start_up_builds_no_maintenance_screen_until_a_technician_knocks(
+    make: Callable[..., Kiosk],
+) -> None:
+    """Start-up and citizens do not pay for the technician's screens."""
+    from ui.maintenance.pin_pad import PinPad
+    from ui.maintenance.screen import MaintenanceScreen
+
+    kiosk = make()
+    window = kiosk.window
+    assert window.findChildren(MaintenanceScreen) == []
+    assert window.findChildren(PinPad) == []
+    enter(kiosk)
+    assert len(window.findChildren(MaintenanceScreen)) == 1
+    assert len(window.findChildren(PinPad)) == 1
+
+
+@pytest.mark.gui
 def test_gesture_and_pin_enter_then_leave_returns_to_idle(
     make: Callable[..., Kiosk], tmp_path: Path
 ) -> None:

@@ -21,25 +21,27 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.doctor import Finding, fail
 from kiosk.maintenance import EntryAnswer, EntryOutcome, entry_allowed
-from kiosk.maintenance_actions import MaintenanceActions
-from kiosk.maintenance_card import ApduStats, CardTestRead
 from kiosk.pin import PinOutcome, PinVerdict
 from kiosk.session_events import LanguageToggled, MaintenanceEntered, MaintenanceLeft
 from kiosk.session_view import SessionState, SessionView
-from kiosk.status import StatusReport
 from ui.controller import SessionController, SlipPrinting
 from ui.maintenance.entry import EntryWatch
-from ui.maintenance.printing import check_slip
-from ui.maintenance.screen import MaintenanceScreen, Section
 from ui.strings import Words
 from ui.window import KioskWindow
 from ui.worker import Workers
+
+if TYPE_CHECKING:  # the screens, the status and the doctor load with the first knock
+    from kiosk.doctor import Finding
+    from kiosk.maintenance_actions import MaintenanceActions
+    from kiosk.maintenance_card import CardTestRead
+    from kiosk.status import StatusReport
+    from ui.maintenance.pin_pad import PinPad
+    from ui.maintenance.screen import MaintenanceScreen
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +80,8 @@ class MaintenanceController(QObject):
         self._door = actions.door
         self._session = session
         self._window = window
-        self._screen: MaintenanceScreen = window.maintenance
-        self._pad = window.pin_pad
+        self._wired_screen: MaintenanceScreen | None = None  # built and wired on first use
+        self._wired_pad: PinPad | None = None
         self._workers = workers
         self._printing = printing
         self._now = now
@@ -96,7 +98,6 @@ class MaintenanceController(QObject):
         self._notice.setSingleShot(True)
         self._notice.setInterval(NOTICE_MS)
         self._notice.timeout.connect(lambda: self._window.show_notice(""))
-        self._configure_screen()
         self._connect()
 
     # --- wiring ------------------------------------------------------------------------------
@@ -114,43 +115,58 @@ class MaintenanceController(QObject):
     @property
     def pad_open(self) -> bool:
         """True while the PIN pad is shown."""
-        return bool(self._pad.isVisible())
+        return self._window.pin_pad_open
 
     def shutdown(self) -> None:
         """Stop the timers (the app is closing)."""
         self._pad_idle.stop()
         self._notice.stop()
 
-    def _configure_screen(self) -> None:
-        actions = self._actions
-        screen = self._screen
-        screen.agencies.set_agencies(actions.agencies)
-        screen.cache.configure(
-            retention_days=actions.retention_days, enabled=actions.can_use_agencies
-        )
-        screen.kiosk.configure(can_print=self._printing is not None, allow_exit=actions.allow_exit)
+    @property
+    def _screen(self) -> MaintenanceScreen:
+        """The window's maintenance screen, configured and wired the first time it is needed."""
+        if self._wired_screen is None:
+            screen = self._window.maintenance
+            actions = self._actions
+            screen.agencies.set_agencies(actions.agencies)
+            screen.cache.configure(
+                retention_days=actions.retention_days, enabled=actions.can_use_agencies
+            )
+            screen.kiosk.configure(
+                can_print=self._printing is not None, allow_exit=actions.allow_exit
+            )
+            session = self._session
+            screen.leave_pressed.connect(lambda: session.handle(MaintenanceLeft()))
+            screen.language_pressed.connect(lambda: session.handle(LanguageToggled()))
+            screen.section_shown.connect(self._section_shown)
+            screen.status.refresh_pressed.connect(self.load_status)
+            screen.card.read_pressed.connect(self.test_read)
+            screen.agencies.probe_pressed.connect(self.probe)
+            screen.cache.purge_confirmed.connect(self.purge)
+            screen.log.refresh_pressed.connect(self.load_log)
+            screen.kiosk.print_pressed.connect(self.test_print)
+            screen.kiosk.restart_confirmed.connect(lambda: self._end_app("restart"))
+            screen.kiosk.exit_confirmed.connect(lambda: self._end_app("exit"))
+            self._wired_screen = screen
+        return self._wired_screen
+
+    @property
+    def _pad(self) -> PinPad:
+        """The window's PIN pad, wired the first time it is needed."""
+        if self._wired_pad is None:
+            pad = self._window.pin_pad
+            pad.submitted.connect(self._attempt)
+            pad.cancelled.connect(self._close_pad)
+            pad.touched.connect(self._pad_idle.start)
+            self._wired_pad = pad
+        return self._wired_pad
 
     def _connect(self) -> None:
         self.entry.knocked.connect(self.knock)
-        self._pad.submitted.connect(self._attempt)
-        self._pad.cancelled.connect(self._close_pad)
-        self._pad.touched.connect(self._pad_idle.start)
         session = self._session
         session.maintenance_began.connect(self._began)
         session.maintenance_ended.connect(self._ended)
         session.shown.connect(self._follow)
-        screen = self._screen
-        screen.leave_pressed.connect(lambda: session.handle(MaintenanceLeft()))
-        screen.language_pressed.connect(lambda: session.handle(LanguageToggled()))
-        screen.section_shown.connect(self._section_shown)
-        screen.status.refresh_pressed.connect(self.load_status)
-        screen.card.read_pressed.connect(self.test_read)
-        screen.agencies.probe_pressed.connect(self.probe)
-        screen.cache.purge_confirmed.connect(self.purge)
-        screen.log.refresh_pressed.connect(self.load_log)
-        screen.kiosk.print_pressed.connect(self.test_print)
-        screen.kiosk.restart_confirmed.connect(lambda: self._end_app("restart"))
-        screen.kiosk.exit_confirmed.connect(lambda: self._end_app("exit"))
 
     def _words(self) -> Words:
         return Words(self._session.session.view.preferences.language)
@@ -242,7 +258,8 @@ class MaintenanceController(QObject):
 
     def _close_pad(self) -> None:
         self._pad_idle.stop()
-        self._pad.close_pad()
+        if self._wired_pad is not None:
+            self._wired_pad.close_pad()
 
     def _follow(self, view: SessionView) -> None:
         """A card went in while the pad was up: the citizen comes first."""
@@ -271,6 +288,8 @@ class MaintenanceController(QObject):
         self._workers.run(self._door.left, reason, stayed)
 
     def _section_shown(self, section: str) -> None:
+        from ui.maintenance.screen import Section
+
         if section == Section.LOG and self.active:
             self.load_log()
 
@@ -341,6 +360,8 @@ class MaintenanceController(QObject):
         printing = self._printing
         if printing is None:
             return
+        from ui.maintenance.printing import check_slip
+
         content = check_slip(self._actions.kiosk_id, self._now(), self._words())
         door = self._door
 
@@ -380,9 +401,13 @@ def _duration(seconds: float, words: Words) -> str:
 
 
 def _read_failed(reader: str | None, exc: BaseException) -> CardTestRead:
+    from kiosk.maintenance_card import ApduStats, CardTestRead
+
     why = f"the test read failed ({type(exc).__name__})"
     return CardTestRead(reader, 0.0, ApduStats.of([]), error_kind="reader_fault", error=why)
 
 
 def _failed(agency: str, why: str) -> Finding:
+    from kiosk.doctor import fail
+
     return fail(f"agency.{agency}", f"Agency {agency}", f"the probe failed ({why})", "try again")
