@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from cardreader.pcscd_process import PcscdService
 from kiosk.agency_info import any_agency_on_loopback
 from kiosk.config import load_config
-from kiosk.demo import DEMO_CARDS, DemoEnvironment
+from kiosk.demo import DEMO_CARDS, DEMO_PIN, DemoEnvironment
+from kiosk.pin import PinGate, PinOutcome
 from kiosk.services import KioskServices, ReaderSettings
 from kiosk.session_commands import EndReason
 from kiosk.session_feed import FIRST_LOOK_S
@@ -43,6 +44,11 @@ def test_the_demo_config_points_every_agency_at_the_simulator(demo: DemoEnvironm
     assert config.kiosk.data_dir.parent == demo.folder
     assert config.kiosk.key_file.parent == demo.folder  # beside the data, not inside it
     assert demo.reader == "Virtual PCD 00 00"
+    # Maintenance mode opens with the README's demo PIN; no "exit to the desktop" (its exit
+    # code tells systemd to stay closed, and `make demo` would report it as a failure).
+    assert PinGate(config.maintenance.pin_file).attempt(DEMO_PIN).outcome is PinOutcome.ACCEPTED
+    assert config.maintenance.pin_file.parent == demo.folder
+    assert config.maintenance.allow_exit is False
 
 
 def test_the_control_inserts_removes_and_swaps_the_demo_card(
