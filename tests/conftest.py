@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.fixtures.agency_sim",
     "tests.fixtures.cache",
     "tests.fixtures.qt",
+    "tests.fixtures.logs",
 ]
 
 _TIERS = ("unit", "gui", "e2e")

@@ -35,19 +35,6 @@ class Crashes:
 
 
 @pytest.fixture
-def restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level, raises = list(root.handlers), root.level, logging.raiseExceptions
-    yield
-    logging.raiseExceptions = raises
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
-
-
-@pytest.fixture
 def log_file(tmp_path: Path, restore_root_logger: None) -> Path:
     path = configure_logging(tmp_path / "data", console_level="CRITICAL")
     assert path is not None

@@ -5,7 +5,6 @@ is broken (no agency service). The real stack: tests/e2e/test_doctor_status.py."
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -55,19 +54,6 @@ def test_agency_items_follow_probe_and_breaker() -> None:
     tripped = agency_item(report(True, BreakerState.OPEN))
     assert tripped.verdict is Verdict.WARN
     assert "failed 3 checks in a row" in tripped.cause
-
-
-@pytest.fixture
-def restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level, raises = list(root.handlers), root.level, logging.raiseExceptions
-    yield
-    logging.raiseExceptions = raises
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("restore_root_logger")

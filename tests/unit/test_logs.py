@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,19 +9,6 @@ import pytest
 from kiosk.logs import configure_logging, redact, tail
 
 CID = "1101700203450"
-
-
-@pytest.fixture
-def restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level, raises = list(root.handlers), root.level, logging.raiseExceptions
-    yield
-    logging.raiseExceptions = raises
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    root.setLevel(level)
 
 
 def test_redact_masks_cid_shapes_only() -> None:
