@@ -15,14 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +35,7 @@ from cardreader.virtual_card import VPCD_PORTS
 from kiosk import __version__
 from tests.fixtures.agency_sim import write_sim_config, write_toml
 from tests.fixtures.pcsc import EVENT_TIMEOUT_S, CardFactory, VpcdSlots, reader_of
+from tests.fixtures.process import LineProcess
 from tools import bundle as bundle_tools
 from tools.xscreen import XScreen, painted
 
@@ -143,60 +141,15 @@ def run(
     )
 
 
-class Running:
+class Running(LineProcess):
     """A long-running kiosk command (virtual-card, agency-sim) whose stdout lines are queued."""
 
     def __init__(self, command: Sequence[str], *args: str) -> None:
-        self.popen = subprocess.Popen(
-            [*command, *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=clean_env(),
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self._result: tuple[int, str] | None = None
-        self._reader = threading.Thread(target=self._read, name="bundle-test-stdout")
-        self._reader.start()
+        super().__init__([*command, *args], env=clean_env(), name="bundle-test")
 
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def expect(self, prefix: str, timeout: float = EVENT_TIMEOUT_S) -> str:
-        """The next stdout line starting with `prefix` (others are skipped)."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if line.startswith(prefix):
-                return line
-        pytest.fail(f"no line starting {prefix!r} within {timeout} s")
-
-    def stop(self) -> tuple[int, str]:
+    def stop(self, timeout: float = LIVENESS_S) -> tuple[int, str]:
         """SIGTERM, wait (kill after the liveness bound), close the pipes; (code, stderr)."""
-        if self._result is not None:
-            return self._result
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-        try:
-            self.popen.wait(LIVENESS_S)
-        finally:
-            if self.popen.poll() is None:
-                self.popen.kill()
-                self.popen.wait()
-            self._reader.join()
-        assert self.popen.stderr is not None
-        stderr = self.popen.stderr.read()
-        for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-            if stream is not None:
-                stream.close()
-        self._result = (self.popen.returncode, stderr)
-        return self._result
+        return super().stop(timeout)
 
 
 def sha256(path: Path) -> str:

@@ -3,83 +3,31 @@
 from __future__ import annotations
 
 import json
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-import pytest
 
 from cardreader.pcscd_process import VPCD_READERS, wait_for_card
 from cardreader.profile import shipped_profile
 from cardreader.virtual_card import VPCD_PORTS
 from tests.fixtures.pcsc import CLI_TIMEOUT_S, EVENT_TIMEOUT_S, CardFactory, VpcdSlots, reader_of
+from tests.fixtures.process import LineProcess
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 
 
-class Process:
+class Process(LineProcess):
     """A running `kiosk` process whose stdout lines arrive on a queue (read by a thread)."""
 
     def __init__(self, *args: str) -> None:
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self._result: tuple[int, str] | None = None
-        self._reader = threading.Thread(target=self._read, name="kiosk-stdout")
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.popen.stdout is not None
-        for line in self.popen.stdout:
-            self.lines.put(line.rstrip("\n"))
-
-    def expect(self, prefix: str, timeout: float = EVENT_TIMEOUT_S) -> str:
-        """The next stdout line starting with `prefix` (others are skipped)."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if line.startswith(prefix):
-                return line
-        pytest.fail(f"no line starting {prefix!r} within {timeout} s")
-
-    def send(self, line: str) -> None:
-        """Write one command line to stdin."""
-        assert self.popen.stdin is not None
-        self.popen.stdin.write(line + "\n")
-        self.popen.stdin.flush()
+        super().__init__([sys.executable, "-m", "kiosk", *args], name="kiosk")
 
     def finish(self, timeout: float = CLI_TIMEOUT_S) -> tuple[int, str]:
         """Wait for the exit; return the code and stderr. Kills it after `timeout`."""
-        if self._result is not None:
-            return self._result
-        try:
-            self.popen.wait(timeout)
-        finally:
-            if self.popen.poll() is None:
-                self.popen.kill()
-                self.popen.wait()
-            self._reader.join()
-        assert self.popen.stderr is not None
-        stderr = self.popen.stderr.read()
-        for stream in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
-            if stream is not None:
-                stream.close()
-        self._result = (self.popen.returncode, stderr)
-        return self._result
+        return super().finish(timeout)
 
 
 @contextmanager
