@@ -31,7 +31,7 @@ PIN = "482913"
 WRONG = "111111"
 
 
-class Clock:
+class FakeClock:
     """A fake monotonic clock for the door (the five-minute lockout must not take five)."""
 
     def __init__(self) -> None:
@@ -42,7 +42,7 @@ class Clock:
 
 
 def make_actions(
-    tmp_path: Path, *, pin: bool = True, allow_exit: bool = False, clock: Clock | None = None
+    tmp_path: Path, *, pin: bool = True, allow_exit: bool = False, clock: FakeClock | None = None
 ) -> MaintenanceActions:
     """Maintenance actions on a real PIN file, audit log and data folder, no agency service."""
     data = tmp_path / "data"
@@ -56,7 +56,7 @@ def make_actions(
         }
     )
     audit = AuditLog(data / AUDIT_FILE, "gui-kiosk", None)
-    door = MaintenanceDoor(pin_file, audit, clock=clock or Clock())
+    door = MaintenanceDoor(pin_file, audit, clock=clock or FakeClock())
     return MaintenanceActions(config, door, started_at=datetime.now(UTC), card_service=list)
 
 
@@ -232,7 +232,7 @@ def test_key_chord_opens_the_pad_and_the_keyboard_types_the_pin(
 
 @pytest.mark.gui
 def test_wrong_pins_count_down_then_lock_entry(make: Callable[..., Kiosk], tmp_path: Path) -> None:
-    clock = Clock()
+    clock = FakeClock()
     kiosk = make(language="en", clock=clock)
     controller = maint(kiosk)
     pad = kiosk.window.pin_pad
