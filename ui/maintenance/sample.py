@@ -94,10 +94,10 @@ def sample_test_read(reader: str, card: CardData) -> CardTestRead:
 
 
 def sample_log_lines(now: datetime) -> list[str]:
-    """Some lines as the log view shows them."""
+    """Some lines as the log view shows them (in the local time of the machine, as it does)."""
 
     def at(minutes: int) -> str:
-        return (now - timedelta(minutes=minutes)).strftime("%Y-%m-%d %H:%M:%S")
+        return (now - timedelta(minutes=minutes)).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
     return [
         f"{at(42)} INFO     ui.run: ready: the attract screen after 1026 ms",
