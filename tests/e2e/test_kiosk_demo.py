@@ -84,6 +84,10 @@ def test_the_control_inserts_removes_and_swaps_the_demo_card(
 
         control.remove_button.click()
         qtbot.waitUntil(lambda: session.state is SessionState.IDLE, timeout=LIVENESS_MS)
+        # The kiosk may see the card gone before the removal's worker reports back; until then
+        # the card list is disabled (a pick would be ignored), as a visitor would see it.
+        qtbot.waitUntil(lambda: not control.busy, timeout=LIVENESS_MS)
+        assert control.cards.isEnabled()
         foreign = [card.key for card in DEMO_CARDS].index("foreign")
         control.cards.activated.emit(foreign)  # the visitor picks the foreign card
         qtbot.waitUntil(lambda: not control.busy, timeout=LIVENESS_MS)
