@@ -159,9 +159,9 @@ class Probe:
 
 
 def run_probes(probes: Sequence[Probe]) -> list[Finding]:
-    """Run `probes` — those off the main thread in parallel — and collect their findings in
-    order. A probe past its limit is reported as failing; its daemon thread is left to end on
-    its own (it cannot hold the process open)."""
+    """Run `probes` — those off the main thread in parallel, then those on it — and collect
+    their findings in order. A probe past its limit is reported as failing; its daemon thread
+    is left to end on its own (it cannot hold the process open)."""
     results: dict[int, Sequence[Finding]] = {}
     threads: list[tuple[int, threading.Thread, float]] = []
     for index, probe in enumerate(probes):
@@ -175,11 +175,13 @@ def run_probes(probes: Sequence[Probe]) -> list[Finding]:
         )
         thread.start()
         threads.append((index, thread, time.monotonic() + probe.limit_s))
+    for _index, thread, end in threads:
+        thread.join(max(0.0, end - time.monotonic()))
+    # The main-thread probes (Qt) once the others are in: sharing the process with them (the
+    # GIL, import locks) must not count against another probe's limit.
     for index, probe in enumerate(probes):
         if probe.on_main_thread:
             _run_into(probe, index, results)
-    for _index, thread, end in threads:
-        thread.join(max(0.0, end - time.monotonic()))
     findings: list[Finding] = []
     for index, probe in enumerate(probes):
         got = results.get(index)

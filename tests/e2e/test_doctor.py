@@ -164,8 +164,8 @@ def test_healthy_kiosk_passes_with_every_check_reported(
 @pytest.mark.usefixtures("pcscd")
 def test_no_pin_fails_the_doctor_saying_maintenance_is_disabled(kiosk: Kiosk) -> None:
     doc = report(kiosk.doctor("--json"), 1)
-    failing = {c["check"] for c in doc["checks"] if c["verdict"] == "fail"}
-    assert failing == {"pin"}
+    failing = {c["check"]: c["cause"] for c in doc["checks"] if c["verdict"] == "fail"}
+    assert set(failing) == {"pin"}, failing
     assert "maintenance entry is disabled" in check(doc, "pin")["cause"]
 
 

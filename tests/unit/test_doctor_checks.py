@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,6 +266,33 @@ def test_a_stuck_probe_is_a_failing_finding_and_the_others_still_report(
     assert "did not finish within 0.2 s" in findings[1].cause
     assert findings[1].fix == "restart it"
     assert "RuntimeError" in findings[3].cause
+
+
+def test_a_slow_main_thread_probe_does_not_use_up_the_others_time() -> None:
+    """The main-thread probe (Qt) runs once the threaded ones are in: sharing the process with
+    it (the GIL, the import locks) must not turn a healthy pcscd into "did not finish"."""
+    shared = threading.Lock()  # what both need: here a lock, in the doctor Python itself
+
+    def threaded() -> list[Finding]:
+        time.sleep(0.1)  # its imports
+        with shared:
+            return [ok("pcscd", "pcscd", "answers")]
+
+    def main_thread() -> list[Finding]:
+        with shared:
+            time.sleep(0.6)
+        return [ok("fonts", "Fonts", "fine")]
+
+    findings = run_probes(
+        [
+            Probe(("pcscd",), "pcscd", threaded, 0.4),
+            Probe(("fonts",), "Fonts", main_thread, 5.0, on_main_thread=True),
+        ]
+    )
+    assert [(f.check, f.verdict) for f in findings] == [
+        ("pcscd", Verdict.OK),
+        ("fonts", Verdict.OK),
+    ]
 
 
 def test_report_json_and_text() -> None:
