@@ -145,6 +145,16 @@ def assert_window_holds_nothing(app: KioskApp, session: Session, secrets: list[s
     assert app.controller.holding_slip is False, "a slip is still held"
 
 
+def watch_app_wide(app: KioskApp) -> None:
+    """Watch touches and keys application-wide, as `kiosk run` does (the maintenance gesture,
+    the inactivity timer); `app.close()` stops watching."""
+    from PySide6.QtWidgets import QApplication
+
+    qapp = QApplication.instance()
+    assert qapp is not None
+    app.watch_activity(qapp)
+
+
 def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kiosk]]:
     """Build kiosks (window shown at 1080 x 1920 unless told) with the demo stand-ins; close
     them all afterwards (the `make_kiosk` fixture)."""
@@ -199,11 +209,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         app.show(fullscreen=False, size=size)
         qtbot.waitExposed(app.window)
         if maintenance is not None:
-            from PySide6.QtWidgets import QApplication
-
-            qapp = QApplication.instance()
-            assert qapp is not None
-            app.watch_activity(qapp)  # the gesture is watched app-wide
+            watch_app_wide(app)
         kiosk.post(ReadersChanged((DEMO_READER,)))
         kiosk.wait_state(SessionState.IDLE)
         built.append(kiosk)

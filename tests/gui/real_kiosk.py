@@ -36,7 +36,7 @@ from kiosk.session import Session, SessionSettings
 from kiosk.session_feed import FIRST_LOOK_S
 from kiosk.session_view import SessionState, SessionView
 from tests.fixtures.pcsc import VpcdSlots
-from tests.gui.kiosk_harness import assert_window_holds_nothing
+from tests.gui.kiosk_harness import assert_window_holds_nothing, watch_app_wide
 from ui.app import KioskApp
 from ui.controller import SlipPrinting
 
@@ -223,11 +223,7 @@ def real_kiosk_factory(
         app.show(fullscreen=False, size=PORTRAIT)
         qtbot.waitExposed(app.window)
         if maintenance_pin is not None:
-            from PySide6.QtWidgets import QApplication
-
-            qapp = QApplication.instance()
-            assert qapp is not None
-            app.watch_activity(qapp)  # the maintenance gesture is watched app-wide
+            watch_app_wide(app)  # the maintenance gesture
         services.start(app.controller.card_feed())
         kiosk.wait_state(expect)
         # A card seen within FIRST_LOOK_S of its reader appearing counts as found in it (nobody
