@@ -35,9 +35,11 @@ lint: venv
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The unit tier again with Qt unimportable first, then the whole suite, which ends with its
+# slowest 15 tests so that time creep shows.
 test: venv lint
-	$(BIN)/python -m pytest
 	$(BIN)/python -m tools.unit_without_qt -q
+	$(BIN)/python -m pytest --durations=15
 
 bench: venv
 	$(BIN)/python -m bench

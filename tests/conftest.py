@@ -10,6 +10,7 @@ import pytest
 pytest_plugins = [
     "tests.fixtures.pcsc",
     "tests.fixtures.agency_sim",
+    "tests.fixtures.kiosk_user",
     "tests.fixtures.cache",
     "tests.fixtures.qt",
     "tests.fixtures.logs",

@@ -81,10 +81,10 @@ def build(
     started = time.perf_counter()
     with log.open("w", encoding="utf-8") as sink:
         done = subprocess.run(  # noqa: S603 - our own build command, no outside input
+            # The `pyinstaller` console script, as `make dist` runs it (unlike `python -m
+            # PyInstaller` it puts nothing on sys.path), started outside the project folder.
             [
-                python,
-                "-m",
-                "PyInstaller",
+                str(Path(python).parent / "pyinstaller"),
                 "--noconfirm",
                 "--clean",
                 "--distpath",
@@ -93,7 +93,7 @@ def build(
                 str(out / "work"),
                 str(SPEC),
             ],
-            cwd=ROOT,
+            cwd=out,
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,

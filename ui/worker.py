@@ -2,9 +2,13 @@
 
 `Workers.run(fn, *args, on_success=..., on_failure=..., on_done=...)` runs `fn` on a
 QThreadPool thread: `on_success(result)` or `on_failure(exception)`, then `on_done()`, all on the
-GUI thread (queued through `WorkerSignals`). The callbacks are connected before the job starts:
-a fast job cannot finish before anyone listens. An exception is never swallowed: it reaches
-`on_failure`, and the log records its type (not its message, which may quote a URL with a CID).
+GUI thread and in one turn of its event loop. The job reports once (`WorkerSignals.ended`), and
+the GUI side calls the callbacks from that one report: nothing can run between a result and its
+`on_done`, so a controller that cleans up in `on_done` is never seen half done (two separate
+reports let the maintenance door drop a knock that came right after a shown answer). The
+callbacks are connected before the job starts: a fast job cannot finish before anyone listens.
+An exception is never swallowed: it reaches `on_failure`, and the log records its type (not its
+message, which may quote a URL with a CID).
 
 `WorkerCardReading` and `WorkerAgencyChecking` turn blocking read / check functions into the
 non-blocking ports of `kiosk.session_ports`.
@@ -26,14 +30,18 @@ log = logging.getLogger(__name__)
 
 
 class WorkerSignals(QObject):
-    """What a worker reports, on the thread this object lives in (the GUI thread).
+    """What a worker reports. `ended` comes from the worker thread, once; the others are
+    emitted on the GUI thread after the job's callbacks ran, for listeners added later.
 
     Signals:
+        ended(bool, object): the job is over: (True, its return value) or (False, the
+            exception it raised).
         succeeded(object): the function's return value.
         failed(object): the exception it raised.
         finished(): after either.
     """
 
+    ended = Signal(bool, object)
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
@@ -52,17 +60,15 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self._fn(*self._args)
-        except BaseException as exc:  # noqa: BLE001 - delivered to `failed`, never swallowed
+        except BaseException as exc:  # noqa: BLE001 - delivered to `on_failure`, never swallowed
             log.warning(
                 "worker %s failed: %s",
                 getattr(self._fn, "__qualname__", "?"),
                 type(exc).__name__,
             )
-            self.signals.failed.emit(exc)
+            self.signals.ended.emit(False, exc)
         else:
-            self.signals.succeeded.emit(result)
-        finally:
-            self.signals.finished.emit()
+            self.signals.ended.emit(True, result)
 
 
 class Workers(QObject):
@@ -89,19 +95,29 @@ class Workers(QObject):
         signals = WorkerSignals(self)
         job = _Job(fn, args, signals)
         self._jobs.add(job)
-        if on_success is not None:
-            signals.succeeded.connect(on_success)
-        if on_failure is not None:
-            signals.failed.connect(on_failure)
-        if on_done is not None:
-            signals.finished.connect(on_done)
-        signals.finished.connect(lambda: self._forget(job))
+
+        def ended(ok: bool, value: Any) -> None:  # on the GUI thread: signals live there
+            try:
+                if ok and on_success is not None:
+                    on_success(value)
+                elif not ok and on_failure is not None:
+                    on_failure(value)
+            finally:
+                try:
+                    if on_done is not None:
+                        on_done()
+                finally:
+                    self._forget(job)
+                    (signals.succeeded if ok else signals.failed).emit(value)
+                    signals.finished.emit()
+                    signals.deleteLater()
+
+        signals.ended.connect(ended)
         self._pool.start(job)
         return signals
 
     def _forget(self, job: _Job) -> None:
         self._jobs.discard(job)
-        job.signals.deleteLater()
 
     @property
     def busy(self) -> int:

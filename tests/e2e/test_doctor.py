@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ import pytest
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.pcscd_process import VPCD_READERS, PcscdService
 from kiosk.pin import write_pin
+from tests.fixtures import kiosk_user
 from tests.fixtures.agency_sim import write_toml
 
 LIVENESS_S = 60.0  # a doctor run takes ~1 s (3 s with a hanging agency): this bounds a hang
@@ -80,10 +79,10 @@ class Kiosk:
     def set_pin(self) -> None:
         write_pin(self.pin_file, "482913")
 
-    def doctor(self, *extra: str, as_nobody: bool = False) -> subprocess.CompletedProcess[str]:
+    def doctor(self, *extra: str, as_kiosk_user: bool = False) -> subprocess.CompletedProcess[str]:
         command = [sys.executable, "-m", "kiosk", "doctor", "--config", str(self.config), *extra]
-        if as_nobody:
-            command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+        if as_kiosk_user:
+            command = kiosk_user.as_kiosk_user(command)
         return subprocess.run(
             command,
             capture_output=True,
@@ -117,15 +116,6 @@ def verdicts(doc: dict[str, Any]) -> dict[str, str]:
 def check(doc: dict[str, Any], name: str) -> dict[str, Any]:
     found: dict[str, Any] = next(c for c in doc["checks"] if c["check"] == name)
     return found
-
-
-@pytest.fixture
-def nobody_root() -> Iterator[Path]:
-    """A temporary folder `nobody` can reach (pytest's tmp_path sits under a 0700 folder)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-doctor-test-") as name:
-        path = Path(name)
-        path.chmod(0o755)
-        yield path
 
 
 @pytest.fixture
@@ -211,18 +201,16 @@ def test_missing_agency_credential_names_the_key(kiosk: Kiosk) -> None:
     assert "sim-consumer-secret" not in json.dumps(doc)
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="dropping to nobody needs root")
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+@kiosk_user.needs_root
 def test_data_dir_the_kiosk_user_cannot_write_fails_for_real(
-    agency_sim: AgencySimulator, nobody_root: Path
+    agency_sim: AgencySimulator, kiosk_user_root: Path
 ) -> None:
-    kiosk = Kiosk(nobody_root, agency_sim)
+    kiosk = Kiosk(kiosk_user_root, agency_sim)
     kiosk.set_pin()
     # The kiosk's user (here: nobody) owns its key and PIN, but not the data folder.
-    for path in (kiosk.key_file.parent, kiosk.key_file, kiosk.pin_file):
-        os.chown(path, 65534, 65534)
+    kiosk_user.give_to_kiosk_user(kiosk.key_file.parent, kiosk.key_file, kiosk.pin_file)
     kiosk.data_dir.chmod(0o755)
-    doc = report(kiosk.doctor("--json", as_nobody=True), 1)
+    doc = report(kiosk.doctor("--json", as_kiosk_user=True), 1)
     data_dir = check(doc, "data_dir")
     assert data_dir["verdict"] == "fail"
     assert "cannot be written" in data_dir["cause"]

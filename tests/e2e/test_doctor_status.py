@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from kiosk.agency_service import AgencyService, MonitorSettings
 from kiosk.config import KioskConfig, validate_config
 from kiosk.doctor import Verdict
 from kiosk.status import StatusReport, kiosk_status
+from tests.fixtures import kiosk_user
 from tests.fixtures.agency_sim import write_toml
 
 LIVENESS_S = 10.0  # far above a probe round (0.5 s)
@@ -35,7 +34,6 @@ QUIET_MONITOR = MonitorSettings(
     interval_s=3600, down_interval_s=3600, probe_timeout_s=0.5, tick_s=0.02
 )
 STARTED = datetime.now(UTC)
-AS_NOBODY = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
 
 
 def wait_until(condition: Callable[[], bool]) -> None:
@@ -151,36 +149,25 @@ print(json.dumps(report.to_json()))
 """
 
 
-@pytest.fixture
-def nobody_root() -> Iterator[Path]:
-    """A temporary folder `nobody` can reach (pytest's tmp_path sits under a 0700 folder)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-status-test-") as name:
-        path = Path(name)
-        path.chmod(0o755)
-        yield path
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="dropping to nobody needs root")
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+@kiosk_user.needs_root
 @pytest.mark.usefixtures("pcscd")
 def test_data_dir_the_kiosk_user_cannot_write_shows_in_data_dir_and_cache(
-    agency_sim: AgencySimulator, nobody_root: Path
+    agency_sim: AgencySimulator, kiosk_user_root: Path
 ) -> None:
-    data = config_data(agency_sim, nobody_root)
+    data = config_data(agency_sim, kiosk_user_root)
     config = validate_config(data)
     with AgencyService.from_config(config) as service:  # as root: the cache gets its answers
         service.run(DEMO)
         assert service.flush_snapshots(LIVENESS_S)
     key = config.kiosk.key_file
-    for path in (key.parent, key):
-        os.chown(path, 65534, 65534)  # the kiosk's user (nobody) owns its key, not its data
+    kiosk_user.give_to_kiosk_user(key.parent, key)  # the kiosk's user owns its key, not its data
     for path in config.kiosk.data_dir.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     config.kiosk.data_dir.chmod(0o755)
-    config_file = write_toml(nobody_root / "kiosk.toml", data)
+    config_file = write_toml(kiosk_user_root / "kiosk.toml", data)
     config_file.chmod(0o644)
     done = subprocess.run(
-        [*AS_NOBODY, sys.executable, "-c", CHILD, str(config_file)],
+        kiosk_user.as_kiosk_user([sys.executable, "-c", CHILD, str(config_file)]),
         capture_output=True,
         text=True,
         timeout=60,

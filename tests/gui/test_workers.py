@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QThread, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QThread, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from adapters.base import AgencyResult, AgencyStatus, ResultSource
@@ -69,6 +69,34 @@ def test_errors_are_delivered_never_swallowed(qtbot: QtBot, workers: Workers) ->
     assert len(failures) == 1
     assert isinstance(failures[0], ValueError)
     qtbot.waitUntil(lambda: workers.busy == 0, timeout=5000)
+
+
+def test_a_jobs_result_and_its_end_arrive_in_one_turn_of_the_event_loop(
+    qtbot: QtBot, qapp: object
+) -> None:
+    """`on_done` runs right after `on_success`, before anything else the GUI thread does: a
+    controller that cleans up in `on_done` (the maintenance door's "knock in progress") is never
+    seen half done. The worker thread is held up between reporting and ending, which used to
+    let the GUI thread act on the result while the job still counted as running."""
+    del qapp
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    workers = Workers(pool)
+    release = threading.Event()
+    workers.run(release.wait, 10.0)  # holds the pool's only thread: the next job waits
+    order: list[str] = []
+
+    def on_success(value: object) -> None:
+        order.append(f"success {value}")
+        QTimer.singleShot(0, lambda: order.append("next event"))
+
+    signals = workers.run(lambda: 7, on_success=on_success, on_done=lambda: order.append("done"))
+    # Whatever thread reports the result is held up right after it, before it says "done".
+    signals.succeeded.connect(lambda _v: time.sleep(0.3), Qt.ConnectionType.DirectConnection)
+    release.set()
+    qtbot.waitUntil(lambda: len(order) == 3, timeout=5000)
+    assert order == ["success 7", "done", "next event"]
+    assert workers.wait(10_000)
 
 
 def test_bridge_delivers_other_threads_events_in_order_on_the_gui_thread(

@@ -6,17 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from offline_cache import HealthState, SnapshotEntry, SnapshotStore, StoreFault
+from tests.fixtures import kiosk_user
 from tests.fixtures.cache import (
     AGENCIES,
     CITIZENS,
@@ -57,15 +54,6 @@ def lock_held(
         proc.wait(timeout=30)
         if proc.stdout is not None:
             proc.stdout.close()
-
-
-@pytest.fixture
-def nobody_reachable_dir() -> Iterator[Path]:
-    """A temporary folder `nobody` can reach (pytest's tmp_path sits under a 0700 folder)."""
-    with tempfile.TemporaryDirectory(prefix="kiosk-cache-test-") as name:
-        path = Path(name)
-        path.chmod(0o755)
-        yield path
 
 
 def _files(db: Path) -> list[str]:
@@ -161,13 +149,12 @@ def test_full_disk_fails_writes_softly_and_reads_keep_working(
         assert store.stats().snapshots == len(AGENCIES) + report["written"]
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="dropping to nobody needs root")
-@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv (util-linux) is missing")
+@kiosk_user.needs_root
 def test_read_only_data_folder_serves_reads_and_fails_writes_softly(
-    nobody_reachable_dir: Path,
+    kiosk_user_root: Path,
 ) -> None:
     secret, secret_hex = make_secret()
-    folder = nobody_reachable_dir / "data"
+    folder = kiosk_user_root / "data"
     db = folder / "cache.db"
     with SnapshotStore(db, secret) as store:
         store.put_many(
@@ -181,7 +168,7 @@ def test_read_only_data_folder_serves_reads_and_fails_writes_softly(
         path.chmod(0o400)
     folder.chmod(0o500)
 
-    done = run_child(["read-only", str(db), CID], secret_hex, as_nobody=True)
+    done = run_child(["read-only", str(db), CID], secret_hex, as_kiosk_user=True)
 
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
