@@ -46,8 +46,14 @@ bench: venv
 
 # The onedir bundle dist/kiosk (kiosk.spec; docs/deploy.md). A fixed hash seed makes the archives
 # byte-reproducible; kiosk.spec refuses packages that differ from constraints.txt.
+# ADAPTERS: third-party adapter packages to freeze in (folders, wheels or requirements), installed
+# for this build only into build/adapters: the venv itself is never changed.
+ADAPTERS ?=
+ADAPTER_SITE := build/adapters
 dist: venv
-	PYTHONHASHSEED=0 $(BIN)/pyinstaller --noconfirm --clean kiosk.spec
+	rm -rf $(ADAPTER_SITE)
+	$(if $(strip $(ADAPTERS)),$(BIN)/pip install -q --no-deps --no-build-isolation --target $(ADAPTER_SITE) $(ADAPTERS))
+	PYTHONHASHSEED=0 PYTHONPATH=$(abspath $(ADAPTER_SITE)) $(BIN)/pyinstaller --noconfirm --clean kiosk.spec
 
 clean:
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from kiosk.config import KioskConfig
+from kiosk.paths import give_to_folder_owner
 from offline_cache import CacheSecret, Clock, utc_now
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class AuditLog:
         try:
             self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            give_to_folder_owner(self._path, self._path.parent)
             try:
                 written = os.write(fd, data)
             finally:

@@ -186,7 +186,38 @@ def load_config(
     explicit: str | Path | None = None, environ: Mapping[str, str] | None = None
 ) -> KioskConfig:
     """Read, merge and validate the configuration, or raise `ConfigError` naming the bad key."""
-    env = os.environ if environ is None else environ
+    data, path = _read(explicit, os.environ if environ is None else environ)
+    return validate_config(data, source=path if path.exists() else None)
+
+
+# What a kiosk whose configuration is broken still goes by, each table only if valid on its own.
+FALLBACK_TABLES = ("kiosk", "logging", "maintenance")
+
+
+def fallback_config(
+    explicit: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> KioskConfig:
+    """The configuration a kiosk runs on while its own is broken (out of service): the
+    `FALLBACK_TABLES` that are valid on their own, so its logs and data stay where the deployer
+    put them and the technician's PIN still opens maintenance mode; defaults for the rest."""
+    try:
+        data, _ = _read(explicit, os.environ if environ is None else environ)
+    except ConfigError:
+        return KioskConfig()
+    kept: dict[str, Any] = {}
+    for table in FALLBACK_TABLES:
+        if table not in data:
+            continue
+        try:
+            KioskConfig.model_validate({table: data[table]})
+        except ValidationError:
+            continue
+        kept[table] = data[table]
+    return KioskConfig.model_validate(kept)
+
+
+def _read(explicit: str | Path | None, env: Mapping[str, str]) -> tuple[dict[str, Any], Path]:
+    """The configuration file's tables merged with the `KIOSK_*` overrides, and its path."""
     path = config_path(explicit, env)
     must_exist = bool(explicit) or bool(env.get(ENV_CONFIG_FILE))
     data: dict[str, Any] = {}
@@ -200,7 +231,7 @@ def load_config(
     elif must_exist:
         raise ConfigError(f"{path}: config file not found")
     _apply_env(data, env)
-    return validate_config(data, source=path if path.exists() else None)
+    return data, path
 
 
 def validate_config(data: Mapping[str, Any], source: Path | None = None) -> KioskConfig:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import metrics
-from kiosk.config import ConfigError, KioskConfig, config_path, load_config
+from kiosk.config import ConfigError, KioskConfig, config_path, fallback_config, load_config
 from kiosk.doctor import Finding, JsonValue, fail, ok, warn
 from kiosk.logs import log_dir
 from kiosk.pin import pin_is_set
@@ -93,7 +93,7 @@ def check_config(
                 "until then",
                 file=str(path),
             )
-            return ConfigCheck(KioskConfig(), path, finding, usable=False)
+            return ConfigCheck(fallback_config(config_file, env), path, finding, usable=False)
     if captured.messages:
         finding = warn(
             "config",

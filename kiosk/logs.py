@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kiosk.paths import give_to_folder_owner
+
 LOG_FILE_NAME = "kiosk.log"
 _CID_SHAPE = re.compile(r"(?<!\d)(?:\d{13}|\d-\d{4}-\d{5}-\d{2}-\d)(?!\d)")
 _STANDARD_ATTRS = frozenset(
@@ -63,6 +65,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, ensure_ascii=False)
 
 
+class _DataFolderLog(logging.handlers.RotatingFileHandler):
+    """A rotating log file that belongs to the data folder's owner, whoever opened it."""
+
+    def __init__(self, path: Path, data_dir: Path, **options: Any) -> None:
+        self._data_dir = data_dir
+        super().__init__(path, **options)
+
+    def _open(self) -> Any:
+        stream = super()._open()
+        give_to_folder_owner(Path(self.baseFilename), self._data_dir)
+        return stream
+
+
 def log_dir(data_dir: Path) -> Path:
     """Where the log files live."""
     return data_dir / "logs"
@@ -104,8 +119,9 @@ def configure_logging(
     path = log_dir(data_dir) / LOG_FILE_NAME
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True
+        give_to_folder_owner(path.parent, data_dir)
+        file_handler = _DataFolderLog(
+            path, data_dir, maxBytes=max_bytes, backupCount=backups, encoding="utf-8", delay=True
         )
     except OSError as exc:
         root.warning("logging to the console only: cannot write %s (%s)", path.parent, exc)

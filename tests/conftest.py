@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from kiosk.paths import default_config_dir, default_data_dir
 
 # Each part's fixtures live in their own plugin module, so parts of the suite grow independently.
 pytest_plugins = [
@@ -14,6 +17,7 @@ pytest_plugins = [
     "tests.fixtures.cache",
     "tests.fixtures.qt",
     "tests.fixtures.logs",
+    "tests.fixtures.dist",
 ]
 
 _TIERS = ("unit", "gui", "e2e")
@@ -33,3 +37,28 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
     the unit tier with Qt unimportable, under `--strict-config`)."""
     if not pluginmanager.has_plugin("pytest-qt"):
         parser.addini("qt_api", "unused: pytest-qt is disabled in this run")
+
+
+# The kiosk's default folders (kiosk/paths.py): as root, system folders of this machine. A test
+# gives the kiosk its own folders; one that lets it fall back to these leaves files behind on
+# the host (and a later documented deploy step would find them).
+_DEFAULT_FOLDERS = (default_data_dir(), default_config_dir())
+
+
+def _stamp(folders: tuple[Path, ...]) -> list[tuple[str, float | None]]:
+    found: list[tuple[str, float | None]] = []
+    for folder in folders:
+        try:
+            found.append((str(folder), folder.stat().st_mtime))
+        except OSError:
+            found.append((str(folder), None))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _no_writes_to_the_default_folders() -> Iterator[None]:
+    before = _stamp(_DEFAULT_FOLDERS)
+    yield
+    after = _stamp(_DEFAULT_FOLDERS)
+    changed = [folder for (folder, was), (_, now) in zip(before, after, strict=True) if was != now]
+    assert not changed, f"the test wrote into the kiosk's default folders {changed}"

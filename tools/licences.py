@@ -11,6 +11,7 @@ internet. Used by `kiosk.spec`; `python -m tools.licences DIR` writes them on th
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
@@ -210,12 +211,14 @@ def gather_licences(
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m tools.licences DIR`: write the licence folder into DIR."""
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m tools.licences DIR", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.licences",
+        description="Write the licence texts of every run-time component into DIR.",
+    )
+    parser.add_argument("out", type=Path, metavar="DIR")
+    args = parser.parse_args(argv)
     root = Path(__file__).resolve().parents[1]
-    for line in gather_licences(Path(args[0]), project_licence=root / "LICENSE"):
+    for line in gather_licences(args.out, project_licence=root / "LICENSE"):
         print(line)
     return 0
 

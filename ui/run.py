@@ -36,7 +36,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from kiosk import systemd
-from kiosk.config import ConfigError, KioskConfig, config_path, load_config
+from kiosk.config import ConfigError, KioskConfig, config_path, fallback_config, load_config
 from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.crash import CrashHandler
 from kiosk.logs import configure_logging
@@ -192,7 +192,7 @@ class _KioskRun:
             config: KioskConfig = load_config(self._config_file)
             problem = None
         except ConfigError as exc:
-            config, problem = KioskConfig(), str(exc)
+            config, problem = fallback_config(self._config_file), str(exc)
         section = config.logging
         self._log_file = configure_logging(
             config.kiosk.data_dir,

@@ -1,13 +1,13 @@
 """The frozen kiosk (the PyInstaller bundle from kiosk.spec) does what the unfrozen one does.
 
-The bundle is built once for this module into a temporary folder (about 30 s on two cores; CI
-starts from a fresh clone, so it always builds), as a deployer builds it after installing one
-third-party adapter package into the build environment (tests/thirdparty_adapter, installed
-into a temporary folder on PYTHONPATH: the project's venv is never changed). Each frozen command
-runs on the same real parts as its unfrozen reference — pcscd + vpcd + virtual card, the agency
-simulator over loopback HTTP, a real SQLite cache, Qt offscreen, an Xvfb screen — and their
-outputs are compared: JSON documents equal (times aside), screenshots pixel for pixel equal,
-the kiosk window's pixels on the X screen equal.
+The bundle is the one docs/deploy.md's build block makes, run literally (`make dist`) once per
+test session in a mirror of the checkout (tests/fixtures/dist.py; about 40 s on two cores), as a
+deployer builds it with one third-party adapter package (`ADAPTERS=./my-agency-adapter make
+dist`, the example of tests/thirdparty_adapter: the project's venv is never changed). Each
+frozen command runs on the same real parts as its unfrozen reference — pcscd + vpcd + virtual
+card, the agency simulator over loopback HTTP, a real SQLite cache, Qt offscreen, an Xvfb
+screen — and their outputs are compared: JSON documents equal (times aside), screenshots pixel
+for pixel equal, the kiosk window's pixels on the X screen equal.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,12 +33,12 @@ from cardreader.pcscd_process import VPCD_READERS, PcscdService, wait_for_card
 from cardreader.virtual_card import VPCD_PORTS
 from kiosk import __version__
 from tests.fixtures.agency_sim import write_sim_config, write_toml
+from tests.fixtures.dist import DocumentedBuild
 from tests.fixtures.pcsc import EVENT_TIMEOUT_S, CardFactory, VpcdSlots, reader_of
 from tests.fixtures.process import LineProcess
 from tools import bundle as bundle_tools
 from tools.xscreen import XScreen, painted
 
-PLUGIN = Path(__file__).parents[1] / "thirdparty_adapter"
 # The first test also waits for the build (its own bound: BUILD_TIMEOUT_S); each command below
 # has its own liveness bound too.
 pytestmark = pytest.mark.timeout(bundle_tools.BUILD_TIMEOUT_S + 120)
@@ -89,36 +88,10 @@ class Bundle:
         return (str(self.path / "kiosk"),)
 
 
-def install_plugin(site: Path) -> None:
-    """Install the example third-party adapter package into `site` (not into the venv)."""
-    source = site.parent / "plugin-source"
-    shutil.copytree(PLUGIN, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
-    subprocess.run(
-        [
-            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-            "--no-build-isolation", "--no-index", "--disable-pip-version-check",
-            "--target", str(site), str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=bundle_tools.BUILD_TIMEOUT_S,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
-    """The bundle, built for this module (with the third-party adapter) and removed after it."""
-    out = tmp_path_factory.mktemp("bundle")
-    try:
-        install_plugin(out / "plugin-site")
-        built = bundle_tools.build(out, extra_sites=[out / "plugin-site"], own_cache=True)
-    except bundle_tools.BuildError as exc:
-        shutil.rmtree(out, ignore_errors=True)
-        pytest.fail(f"the bundle did not build: {exc}")
-    try:
-        yield Bundle(built.bundle)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)  # ~150 MB: not left for pytest's retention
+def bundle(documented_build: DocumentedBuild) -> Bundle:
+    """The bundle docs/deploy.md builds (`make dist`, with the example third-party adapter)."""
+    return Bundle(documented_build.bundle)
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -111,10 +111,15 @@ def test_a_broken_config_runs_out_of_service_until_fixed_on_disk(
     """No exit on a bad config (no crash loop under systemd): out of service, the cause on
     stderr and in the log; the file fixed, the kiosk serves without a restart."""
     path = tmp_path / "kiosk.toml"
-    path.write_text('[kiosk]\nid = "k"\n[agencies.nhso]\nbase_url = "ftp://x"\n')
+    data_dir = tmp_path / "data"
+    path.write_text(
+        f'[kiosk]\nid = "k"\ndata_dir = "{data_dir}"\n[agencies.nhso]\nbase_url = "ftp://x"\n'
+    )
     kiosk = Kiosk("--exit-when-ready", "--config", str(path))
     kiosk.wait_error("configuration error, running out of service: agencies.nhso.base_url")
     assert kiosk.process.poll() is None  # still up, out of service
+    # Logged where the broken file's own valid [kiosk] table says, not in a default folder.
+    assert "configuration error" in (data_dir / "logs" / "kiosk.log").read_text()
     data = sim_config_data(agency_sim, tmp_path / "data")
     data["kiosk"]["key_file"] = str(tmp_path / "cache.key")
     write_toml(path, data)

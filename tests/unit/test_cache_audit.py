@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import threading
 from pathlib import Path
@@ -115,3 +116,15 @@ def test_the_kiosks_audit_log_and_cache_share_the_key_file(tmp_path: Path) -> No
     line = json.loads(audit.path.read_text())
     assert line["citizen"] == again.citizen_ref(CITIZENS[0])
     assert line["kiosk"] == "ubon-bigc-01"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make files another user owns")
+def test_an_audit_line_written_as_root_leaves_the_file_to_the_data_folders_owner(
+    tmp_path: Path, cache_secret: CacheSecret
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, 65534, 65534)  # the kiosk's user owns its data folder
+    audit = AuditLog(data / "audit.log", "ubon-bigc-01", cache_secret)
+    assert audit.record("check", actor="cli:root", cid=CITIZENS[0])
+    assert (audit.path.stat().st_uid, audit.path.stat().st_gid) == (65534, 65534)

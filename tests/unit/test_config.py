@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ConfigError, load_config
+from kiosk.config import ConfigError, KioskConfig, fallback_config, load_config
 
 MINIMAL = """
 [kiosk]
@@ -96,3 +96,31 @@ def test_broken_toml_and_missing_named_file_are_config_errors(tmp_path: Path) ->
 def test_no_file_at_the_default_location_means_all_defaults(tmp_path: Path) -> None:
     cfg = load_config(None, environ={"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)})
     assert cfg.agencies.timeout_s == 3.0
+
+
+def test_a_broken_config_still_keeps_its_valid_kiosk_logging_and_maintenance_tables(
+    tmp_path: Path,
+) -> None:
+    """A kiosk out of service for a bad agency key logs where the deployer put its data (not
+    in the built-in default folder) and keeps its PIN file for the technician."""
+    text = MINIMAL.format(data=tmp_path / "data") + (
+        '[logging]\nlevel = "DEBUG"\n'
+        f'[maintenance]\npin_file = "{tmp_path / "pin"}"\n'
+        '[ui]\nidle_s = "soon"\n'
+    )
+    path = write(tmp_path, text.replace('base_url = "https://nhso.example"', 'base_url = "x"'))
+    with pytest.raises(ConfigError):
+        load_config(path, environ={})
+    kept = fallback_config(path, environ={"KIOSK_KIOSK__ID": "from-env"})
+    assert kept.kiosk.data_dir == tmp_path / "data"
+    assert kept.kiosk.id == "from-env"
+    assert kept.logging.level == "DEBUG"
+    assert kept.maintenance.pin_file == tmp_path / "pin"
+    assert kept.ui.idle_s == KioskConfig().ui.idle_s  # the broken table: defaults
+
+
+def test_a_config_broken_beyond_reading_falls_back_to_the_defaults(tmp_path: Path) -> None:
+    path = write(tmp_path, "[kiosk\nid =")
+    assert fallback_config(path, environ={}) == KioskConfig()
+    bad_kiosk = write(tmp_path, '[kiosk]\nid = "x"\ndata_dir = 7\n')
+    assert fallback_config(bad_kiosk, environ={}).kiosk == KioskConfig().kiosk

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,22 @@ def test_unwritable_log_dir_falls_back_to_console(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert configure_logging(blocker, console_level="CRITICAL") is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make files another user owns")
+@pytest.mark.usefixtures("restore_root_logger")
+def test_a_command_run_as_root_leaves_the_log_files_to_the_data_folders_owner(
+    tmp_path: Path,
+) -> None:
+    """`sudo kiosk set-pin` / `kiosk doctor` as root must not lock the kiosk's user out of its
+    own log folder (found by running docs/deploy.md's steps as written)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, 65534, 65534)  # the kiosk's user owns its data folder
+    path = configure_logging(data, console_level="CRITICAL")
+    assert path is not None
+    logging.getLogger("kiosk.test").warning("a line")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    for made in (path.parent, path):
+        assert (made.stat().st_uid, made.stat().st_gid) == (65534, 65534), made
