@@ -25,8 +25,8 @@ from adapters.base import AgencyResult, CitizenIdentity
 from adapters.breaker import CircuitBreaker
 from adapters.deadline import Deadline
 from adapters.simulator import AgencySimulator, parse_fault
-from kiosk.agencies import AgencySet, build_agencies
-from kiosk.check import AgencyCheck
+from kiosk.agencies.check import AgencyCheck
+from kiosk.agencies.roster import AgencySet, build_agencies
 from kiosk.config import validate_config
 
 LATENCY_MS = {

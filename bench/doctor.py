@@ -25,7 +25,7 @@ from pathlib import Path
 
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.pcscd_process import PcscdService
-from kiosk.doctor import run_doctor
+from kiosk.doctor.run import run_doctor
 from kiosk.pin import write_pin
 
 TIMEOUT_S = 3.0

@@ -32,10 +32,10 @@ from pathlib import Path
 
 from adapters.base import CitizenIdentity, FailureReason, ResultSource
 from adapters.simulator import AgencySimulator, parse_fault
-from kiosk.agency_service import AgencyService, MonitorSettings
-from kiosk.check import CheckOutcome, NetworkState
+from kiosk.agencies.check import CheckOutcome, NetworkState
+from kiosk.agencies.service import AgencyService, MonitorSettings
+from kiosk.agencies.snapshots import load_cache_secret, open_snapshot_store
 from kiosk.config import KioskConfig, validate_config
-from kiosk.snapshots import load_cache_secret, open_snapshot_store
 from offline_cache import CacheSecret, SnapshotEntry, SnapshotStore
 from offline_cache.seal import SnapshotSeal
 

@@ -155,7 +155,7 @@ def _stamped_events(events: Any, stamps: _Stamps) -> Any:
 
 def _stamped_reading(port: Any, stamps: _Stamps) -> Any:
     """The reader port, the read's identity stamped as the reader thread reports it."""
-    from kiosk.session_feed import ReadFeed
+    from kiosk.session.feed import ReadFeed
 
     class StampedFeed(ReadFeed):
         def __init__(self, inner: ReadFeed) -> None:
@@ -195,12 +195,12 @@ def run(sessions: int, cold_runs: int, poll_s: float | None = None) -> dict[str,
     from cardreader.pcscd_process import VPCD_READERS, PcscdService, wait_for_card
     from cardreader.profile import shipped_profile
     from cardreader.virtual_card import REALISTIC_LATENCY, VPCD_PORTS, VirtualCard
-    from kiosk.agency_service import MonitorSettings
+    from kiosk.agencies.service import MonitorSettings
     from kiosk.config import validate_config
-    from kiosk.services import KioskServices, ReaderSettings
-    from kiosk.session import Session
-    from kiosk.session_feed import FIRST_LOOK_S
-    from kiosk.session_view import SessionState, SessionView
+    from kiosk.session.feed import FIRST_LOOK_S
+    from kiosk.session.machine import Session
+    from kiosk.session.view import SessionState, SessionView
+    from kiosk.wiring.services import KioskServices, ReaderSettings
     from ui.app import KioskApp, KioskParts, settle_memory
     from ui.worker import WorkerAgencyChecking, Workers
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kiosk.agencies import build_agencies
+from kiosk.agencies.roster import build_agencies
 from kiosk.config import ConfigError, load_config
 
 _Stamp = tuple[int, int, int, int] | None

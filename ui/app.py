@@ -2,29 +2,29 @@
 
 Seams, each passed in (nothing reached for, no global singletons):
 
-- `KioskParts.session` — `kiosk.session.Session`, built with
-  `SessionSettings.from_config(config, agencies)`; `agencies` are `kiosk.agency_info.AgencyInfo`
+- `KioskParts.session` — `kiosk.session.machine.Session`, built with
+  `SessionSettings.from_config(config, agencies)`; `agencies` are `kiosk.agencies.info.AgencyInfo`
   values, filled from the adapters with `AgencyInfo.of(adapter)`.
-- `KioskParts.card` — a `kiosk.session_ports.CardReading`: starts a read on the reader thread and
+- `KioskParts.card` — a `kiosk.session.ports.CardReading`: starts a read on the reader thread and
   reports through the `ReadFeed` it is given. The card *monitor* reports through
-  `KioskApp.controller.card_feed()` (a `kiosk.session_feed.CardFeed`: readers changed, card
+  `KioskApp.controller.card_feed()` (a `kiosk.session.feed.CardFeed`: readers changed, card
   inserted / removed, service up / down), from the reader thread. A blocking `read(reader,
   progress)` function fits through `ui.worker.WorkerCardReading`.
-- `KioskParts.checks` — a `kiosk.session_ports.AgencyChecking`: runs the check on workers and
+- `KioskParts.checks` — a `kiosk.session.ports.AgencyChecking`: runs the check on workers and
   reports each `AgencyResult` as it lands, then done, through its `CheckFeed`. A blocking
   `check(cid, opt_out, on_result)` fits through `ui.worker.WorkerAgencyChecking`.
-- `KioskParts.audit` — a `kiosk.session_ports.ConsentAudit`
-  (`kiosk.session_ports.AuditLogConsent(audit_log)` in the kiosk).
+- `KioskParts.audit` — a `kiosk.session.ports.ConsentAudit`
+  (`kiosk.session.ports.AuditLogConsent(audit_log)` in the kiosk).
 - `KioskParts.printing` — `ui.controller.SlipPrinting` from `[printer]` (None: no printer, the
   print button is hidden).
-- `KioskParts.demo` — show the DEMO banner (`kiosk.agency_info.any_agency_on_loopback`).
-- `KioskParts.watches` — `kiosk.session_ports.SessionWatch`es that hear every event's commands
+- `KioskParts.demo` — show the DEMO banner (`kiosk.agencies.info.any_agency_on_loopback`).
+- `KioskParts.watches` — `kiosk.session.ports.SessionWatch`es that hear every event's commands
   and the view after it (metrics, the out-of-service record).
-- `KioskParts.maintenance` — `kiosk.maintenance_actions.MaintenanceActions`: the technician's
+- `KioskParts.maintenance` — `kiosk.maintenance.actions.MaintenanceActions`: the technician's
   door and tools (None: no maintenance mode, e.g. screenshots).
 
-`kiosk.services.KioskServices` builds the kiosk's own card port, check, audit and watches from a
-`KioskConfig`; `ui.run` puts them together with this window.
+`kiosk.wiring.services.KioskServices` builds the kiosk's own card port, check, audit and watches
+from a `KioskConfig`; `ui.run` puts them together with this window.
 
 Anything another thread wants the session to know goes through `KioskApp.controller.post`
 (thread-safe, queued to the GUI thread).
@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QPixmapCache, QScreen
 
-from kiosk.services import KioskServices, NoAgencyChecks
-from kiosk.session import Session, SessionSettings
-from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.wiring.services import KioskServices, NoAgencyChecks
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
 from ui.maintenance.controller import MaintenanceController
 from ui.typeface import load_fonts
@@ -52,7 +52,7 @@ from ui.window import KioskWindow
 from ui.worker import WorkerAgencyChecking, Workers
 
 if TYPE_CHECKING:
-    from kiosk.maintenance_actions import MaintenanceActions
+    from kiosk.maintenance.actions import MaintenanceActions
 
 log = logging.getLogger(__name__)
 
@@ -136,7 +136,7 @@ class KioskApp:
         the check on this app's workers, the audit, the watches; the printer from `[printer]`
         unless `printing` is given; DEMO when an agency is on loopback or `demo`; maintenance
         mode's door and tools (`started_at`: when the kiosk started, for its uptime)."""
-        from kiosk.maintenance_actions import MaintenanceActions
+        from kiosk.maintenance.actions import MaintenanceActions
 
         config = services.config
         workers = Workers(pool if pool is not None else QThreadPool())

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from kiosk.session_events import SessionEvent
+from kiosk.session.events import SessionEvent
 
 
 class EventBridge(QObject):

@@ -14,8 +14,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
-from kiosk.session import Session
-from kiosk.session_commands import (
+from kiosk.session.commands import (
     AuditConsent,
     BeginMaintenance,
     EndMaintenance,
@@ -27,7 +26,7 @@ from kiosk.session_commands import (
     StartTimer,
     StopTimer,
 )
-from kiosk.session_events import (
+from kiosk.session.events import (
     ConsentAgreed,
     ConsentDeclined,
     DetailClosed,
@@ -43,9 +42,10 @@ from kiosk.session_events import (
     TimerFired,
     UserActivity,
 )
-from kiosk.session_feed import CardFeed, CheckFeed, ReadFeed
-from kiosk.session_ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
-from kiosk.session_view import SessionView
+from kiosk.session.feed import CardFeed, CheckFeed, ReadFeed
+from kiosk.session.machine import Session
+from kiosk.session.ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.session.view import SessionView
 from ui.bridge import EventBridge
 from ui.screens.bottom_bar import BarAction
 from ui.slip import Paper, SlipContent, build_slip, print_slip

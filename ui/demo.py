@@ -1,7 +1,7 @@
 """Demo data and demo collaborators: an invented citizen, agencies with public names, answers in
 every state, and stand-ins for the card reader and the agency check (named as demos: they read
 no card and ask no agency). Used by `kiosk screenshots` and the GUI tests; `kiosk run --demo`
-runs the real kiosk on a virtual card and the simulator instead (`kiosk.demo`).
+runs the real kiosk on a virtual card and the simulator instead (`kiosk.wiring.demo`).
 
 The citizen is invented: the name is common, the CID passes the checksum and is not known to
 belong to anyone, the portrait is drawn.
@@ -22,8 +22,8 @@ from adapters.base import (
     ResultSource,
 )
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agency_info import AgencyInfo
-from kiosk.session_feed import CheckFeed, ReadFeed
+from kiosk.agencies.info import AgencyInfo
+from kiosk.session.feed import CheckFeed, ReadFeed
 
 DEMO_READER = "Demo reader 00"
 DEMO_CID = "3100400999998"
@@ -316,7 +316,7 @@ class DemoAgencyChecking:
 
 class LoggedConsent:
     """A `ConsentAudit` that keeps decisions in memory (demo and tests; the kiosk writes them
-    to its audit log with `kiosk.session_ports.AuditLogConsent`)."""
+    to its audit log with `kiosk.session.ports.AuditLogConsent`)."""
 
     def __init__(self) -> None:
         self.decisions: list[tuple[int, bool, bool]] = []

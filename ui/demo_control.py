@@ -2,8 +2,8 @@
 beside a windowed kiosk) where the visitor inserts and removes the demo card and picks another
 one (F2 / F3 work everywhere).
 
-It drives `kiosk.demo.DemoEnvironment`, whose calls block (a socket to vpcd, a thread to join),
-so every one runs on a worker; the kiosk itself hears about the card the real way, from the
+It drives `kiosk.wiring.demo.DemoEnvironment`, whose calls block (a socket to vpcd, a thread to
+join), so every one runs on a worker; the kiosk itself hears about the card the real way, from the
 reader's monitor. Not part of the kiosk's window: nothing here is shown to a citizen.
 """
 
@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.demo import DEMO_CARDS, DemoCard
-from kiosk.session_view import SessionView
+from kiosk.session.view import SessionView
+from kiosk.wiring.demo import DEMO_CARDS, DemoCard
 from ui.controls import set_role
 from ui.strings import Words
 from ui.theme import NORMAL, Metrics, style_sheet
@@ -32,7 +32,7 @@ from ui.worker import Workers
 
 
 class DemoCardSlot(Protocol):
-    """The part of `kiosk.demo.DemoEnvironment` the control uses (blocking calls)."""
+    """The part of `kiosk.wiring.demo.DemoEnvironment` the control uses (blocking calls)."""
 
     @property
     def current(self) -> DemoCard:

@@ -1,8 +1,8 @@
 """`kiosk run`: the whole kiosk — the window on the real reader, agencies, cache and audit.
 
-One run (`_KioskRun`) builds `kiosk.services.KioskServices` from the configuration, the window
-on top (`ui.app.KioskApp`), starts the reader thread and the agency service, and runs the event
-loop until SIGTERM / SIGINT (or, for benchmarks and smoke tests, until the attract screen is
+One run (`_KioskRun`) builds `kiosk.wiring.services.KioskServices` from the configuration, the
+window on top (`ui.app.KioskApp`), starts the reader thread and the agency service, and runs the
+event loop until SIGTERM / SIGINT (or, for benchmarks and smoke tests, until the attract screen is
 first shown, ready to serve, with `--exit-when-ready`: one line `ready attract N ms` on stdout,
 N counted from the process's start; exit 1 if it is not ready within a minute). Then it stops
 everything it started: reader thread, workers, agency service, metrics endpoint — no thread is
@@ -15,7 +15,7 @@ same process. pcscd or the reader going away and coming back is the session's bu
 service while away). systemd: READY=1 once the window is up, WATCHDOG=1 from a timer on the GUI
 loop when `WATCHDOG_USEC` asks for it (a frozen loop gets the kiosk restarted).
 
-`--demo` runs the same kiosk on `kiosk.demo.DemoEnvironment` (pcscd + vpcd, the simulator, a
+`--demo` runs the same kiosk on `kiosk.wiring.demo.DemoEnvironment` (pcscd + vpcd, the simulator, a
 temporary data folder, a virtual card) with the card control of `ui.demo_control`.
 """
 
@@ -40,15 +40,15 @@ from kiosk.config import ConfigError, KioskConfig, config_path, fallback_config,
 from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.crash import CrashHandler
 from kiosk.logs import configure_logging
-from kiosk.maintenance import DESKTOP_EXIT_CODE
-from kiosk.services import KioskServices, ReaderSettings
-from kiosk.session_events import ConfigBroken, Reset
-from kiosk.session_view import SessionState, SessionView
+from kiosk.maintenance.door import DESKTOP_EXIT_CODE
+from kiosk.session.events import ConfigBroken, Reset
+from kiosk.session.view import SessionState, SessionView
+from kiosk.wiring.services import KioskServices, ReaderSettings
 from ui.app import KioskApp, settle_memory
 from ui.typeface import load_fonts
 
 if TYPE_CHECKING:  # the demo's parts (and pyscard with them) load only with --demo
-    from kiosk.demo import DemoEnvironment
+    from kiosk.wiring.demo import DemoEnvironment
     from ui.demo_control import DemoControl
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def run_app(
     try:
         font = load_fonts()
         if demo:
-            from kiosk.demo import DemoEnvironment
+            from kiosk.wiring.demo import DemoEnvironment
 
             environment = DemoEnvironment.start()
         while not stop.requested:

@@ -16,9 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from kiosk.session import Session, SessionSettings
-from kiosk.session_commands import SessionCommand, StartTimer
-from kiosk.session_events import (
+from kiosk.session.commands import SessionCommand, StartTimer
+from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
     CardRemoved,
@@ -40,7 +39,8 @@ from kiosk.session_events import (
     Timer,
     TimerFired,
 )
-from kiosk.session_view import Preferences
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import Preferences
 from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
 from ui.illustrations import placeholder_portrait_jpeg
 from ui.maintenance.sample import (

@@ -1,12 +1,12 @@
 """Qt-side self-checks for `kiosk doctor` and maintenance mode: the shipped fonts, the printer.
 
-The kiosk's core never imports Qt; the doctor reaches these through `kiosk.doctor_screen`, the one
+The kiosk's core never imports Qt; the doctor reaches these through `kiosk.doctor.screen`, the one
 sanctioned lazy import (declared in the import-linter contracts of pyproject.toml). Outside a
 running kiosk, `offscreen_app()` makes a QGuiApplication on Qt's offscreen platform (no display
 needed); inside one, the kiosk's own application serves. Qt's own warnings during a check are
 collected into the finding instead of being printed.
 
-Signals: none (plain functions returning `kiosk.doctor.Finding`s).
+Signals: none (plain functions returning `kiosk.doctor.run.Finding`s).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QRawFont
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from kiosk.doctor import Finding, fail, ok
+from kiosk.doctor.findings import Finding, fail, ok
 from ui.typeface import FAMILIES, FONT_DIR, FONT_FILES
 
 # Consonants, vowels above and below, tone marks, digits: what Thai text on the screens uses.

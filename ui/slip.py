@@ -17,7 +17,7 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
-from kiosk.session_view import SessionView, TileState
+from kiosk.session.view import SessionView, TileState
 from ui.strings import Words
 from ui.typeface import FAMILIES
 from ui.wording import badge, format_date, format_datetime, headline, reason_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.session_view import Preferences, TileState
+from kiosk.session.view import Preferences, TileState
 from ui.typeface import FAMILIES
 
 REFERENCE_SHORT_SIDE = 1080

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.agency_info import AgencyInfo
-from kiosk.session_view import Preferences, SessionState, SessionView
+from kiosk.agencies.info import AgencyInfo
+from kiosk.session.view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
 from ui.screens.attract import AttractScreen
 from ui.screens.base import Look, Screen

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from adapters.base import Entitlement, EntitlementStatus, FailureReason
-from kiosk.session_view import Tile, TileState
+from kiosk.session.view import Tile, TileState
 from ui.strings import ENGLISH_MONTHS, THAI_MONTHS, THAI_SHORT_MONTHS, Words
 
 BUDDHIST_ERA_OFFSET = 543

@@ -11,7 +11,7 @@ An exception is never swallowed: it reaches `on_failure`, and the log records it
 message, which may quote a URL with a CID).
 
 `WorkerCardReading` and `WorkerAgencyChecking` turn blocking read / check functions into the
-non-blocking ports of `kiosk.session_ports`.
+non-blocking ports of `kiosk.session.ports`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from adapters.base import AgencyResult
-from kiosk.session_feed import CheckFeed, ReadFeed
+from kiosk.session.feed import CheckFeed, ReadFeed
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from kiosk.logs import configure_logging
 
 if TYPE_CHECKING:  # the adapters, SQLAlchemy and requests load only when a command needs them
     from adapters.base import AgencyResult, Entitlement
-    from kiosk.agency_info import AgencyInfo
-    from kiosk.check import CheckOutcome
+    from kiosk.agencies.check import CheckOutcome
+    from kiosk.agencies.info import AgencyInfo
 
 DEFAULT_SIM_PORT = 8780
 
@@ -71,7 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Validate the CID, ask every enabled agency (the cache answers for those that fail),
     print the answer, write the audit line. Cache problems are warnings: the answer is live."""
     from adapters.base import CitizenIdentity
-    from kiosk.agency_service import AgencyService
+    from kiosk.agencies.service import AgencyService
 
     try:
         cid = validate_cid(args.cid)

@@ -78,7 +78,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def _open_store(args: argparse.Namespace) -> SnapshotStore:
-    from kiosk.snapshots import open_snapshot_store
+    from kiosk.agencies.snapshots import open_snapshot_store
     from offline_cache import KeyFileError
 
     config = load_config(args.config)

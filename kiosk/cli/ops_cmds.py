@@ -22,7 +22,7 @@ from kiosk.config import ConfigError, load_config
 from kiosk.pin import PinError, write_pin
 
 if TYPE_CHECKING:
-    from kiosk.doctor import DoctorReport
+    from kiosk.doctor.run import DoctorReport
 
 log = logging.getLogger("kiosk.doctor")
 
@@ -99,7 +99,7 @@ def set_pin(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """Run every check; print the report; exit 1 when a check fails."""
-    from kiosk.doctor import run_doctor
+    from kiosk.doctor.run import run_doctor
     from kiosk.logs import configure_logging
 
     # Quiet console (the report says it all). The log file only if the data folder is already

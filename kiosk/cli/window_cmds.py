@@ -89,7 +89,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
             "framebuffer kiosk)",
             EXIT_USAGE,
         )
-    from kiosk.demo import DemoError
+    from kiosk.wiring.demo import DemoError
     from ui.run import run_app
 
     try:

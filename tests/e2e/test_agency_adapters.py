@@ -37,7 +37,7 @@ from adapters.simulator.server import (
     NHSO_REFRESH_TOKEN,
 )
 from adapters.transport import AgencyTransport
-from kiosk.agencies import AgencySet, build_agencies
+from kiosk.agencies.roster import AgencySet, build_agencies
 from kiosk.config import validate_config
 from tests.fixtures.agency_sim import sim_config_data
 

@@ -20,9 +20,9 @@ from adapters.base import (
 from adapters.breaker import BreakerState, CircuitBreaker
 from adapters.deadline import Deadline
 from adapters.simulator import AgencySimulator, parse_fault
-from kiosk.agencies import AgencySet
-from kiosk.check import AgencyCheck, NetworkState
-from kiosk.connectivity import ConnectivityMonitor
+from kiosk.agencies.check import AgencyCheck, NetworkState
+from kiosk.agencies.connectivity import ConnectivityMonitor
+from kiosk.agencies.roster import AgencySet
 
 LIVENESS = 5.0
 DEMO = CitizenIdentity("1120100345899")
@@ -151,7 +151,7 @@ def test_a_failing_hook_is_logged_and_the_result_stands(
         raise RuntimeError(identity.cid)
 
     check = AgencyCheck(sim_agencies.adapters, timeout_s=3.0, fallback=broken, on_live=broken_live)
-    with caplog.at_level(logging.ERROR, logger="kiosk.check"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.agencies.check"):
         outcome = check.run(DEMO)
     assert outcome.result("farmer").reason is FailureReason.BAD_ANSWER
     assert outcome.result("nhso").status is AgencyStatus.OK
@@ -177,7 +177,7 @@ def test_an_adapter_that_raises_is_an_internal_error_logged_without_its_text(
     sim_agencies: AgencySet, caplog: pytest.LogCaptureFixture
 ) -> None:
     adapters = (*sim_agencies.adapters[:2], FakeBrokenAdapter())
-    with caplog.at_level(logging.ERROR, logger="kiosk.check"):
+    with caplog.at_level(logging.ERROR, logger="kiosk.agencies.check"):
         outcome = AgencyCheck(adapters, timeout_s=3.0).run(DEMO)
     broken = outcome.result("broken")
     assert (broken.status, broken.reason) == (AgencyStatus.ERROR, FailureReason.INTERNAL)

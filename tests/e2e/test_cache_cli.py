@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.agencies.snapshots import open_snapshot_store
 from kiosk.config import load_config
-from kiosk.snapshots import open_snapshot_store
 from tests.fixtures.cache import AGENCIES, CITIZENS, REPO_ROOT, sample_payload
 
 

@@ -20,10 +20,10 @@ import pytest
 from adapters.base import CitizenIdentity
 from adapters.simulator import AgencySimulator
 from cardreader.pcscd_process import VPCD_READERS, PcscdService
-from kiosk.agency_service import AgencyService, MonitorSettings
+from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.config import KioskConfig, validate_config
-from kiosk.doctor import Verdict
-from kiosk.status import StatusReport, kiosk_status
+from kiosk.doctor.findings import Verdict
+from kiosk.maintenance.status import StatusReport, kiosk_status
 from tests.fixtures import kiosk_user
 from tests.fixtures.agency_sim import write_toml
 
@@ -138,9 +138,9 @@ def test_pcscd_stopped_shows_in_the_status(
 CHILD = """
 import json, sys
 from datetime import UTC, datetime
-from kiosk.agency_service import AgencyService
+from kiosk.agencies.service import AgencyService
 from kiosk.config import load_config
-from kiosk.status import kiosk_status
+from kiosk.maintenance.status import kiosk_status
 
 config = load_config(sys.argv[1])
 with AgencyService.from_config(config) as service:

@@ -13,14 +13,14 @@ from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from cardreader.pcscd_process import PcscdService
-from kiosk.agency_info import any_agency_on_loopback
+from kiosk.agencies.info import any_agency_on_loopback
 from kiosk.config import load_config
-from kiosk.demo import DEMO_CARDS, DEMO_PIN, DemoEnvironment
 from kiosk.pin import PinGate, PinOutcome
-from kiosk.services import KioskServices, ReaderSettings
-from kiosk.session_commands import EndReason
-from kiosk.session_feed import FIRST_LOOK_S
-from kiosk.session_view import SessionState, TileState
+from kiosk.session.commands import EndReason
+from kiosk.session.feed import FIRST_LOOK_S
+from kiosk.session.view import SessionState, TileState
+from kiosk.wiring.demo import DEMO_CARDS, DEMO_PIN, DemoEnvironment
+from kiosk.wiring.services import KioskServices, ReaderSettings
 from tests.gui.real_kiosk import LIVENESS_MS
 from ui.app import KioskApp
 from ui.demo_control import DemoControl

@@ -17,9 +17,9 @@ from cardreader.cid import mask_cid
 from cardreader.pcscd_process import PcscdService
 from cardreader.profile import shipped_profile
 from cardreader.virtual_card import Latency
-from kiosk.session_commands import EndReason
-from kiosk.session_view import OutOfServiceCause, SessionState, TileState
-from kiosk.snapshots import open_snapshot_store
+from kiosk.agencies.snapshots import open_snapshot_store
+from kiosk.session.commands import EndReason
+from kiosk.session.view import OutOfServiceCause, SessionState, TileState
 from tests.gui.real_kiosk import RealKiosk, assert_kiosk_holds_nothing, personal_strings_of
 
 pytestmark = pytest.mark.gui  # the Qt hygiene checks: no widget, timer or thread left

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from adapters.simulator import AgencySimulator
-from kiosk.session_feed import FIRST_LOOK_S
+from kiosk.session.feed import FIRST_LOOK_S
 from tests.fixtures.agency_sim import sim_config_data, write_toml
 from tests.fixtures.pcsc import VpcdSlots
 from tests.gui.real_kiosk import personal_strings_of

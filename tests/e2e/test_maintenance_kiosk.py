@@ -14,8 +14,8 @@ from PySide6.QtTest import QTest
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader.cid import mask_cid
 from cardreader.profile import shipped_profile
-from kiosk.doctor import Verdict
-from kiosk.session_view import SessionState
+from kiosk.doctor.findings import Verdict
+from kiosk.session.view import SessionState
 from tests.gui.kiosk_harness import widget_texts
 from tests.gui.real_kiosk import RealKiosk, personal_strings_of
 from ui.maintenance.controller import MaintenanceController

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from adapters.simulator import AgencySimulator
 from kiosk.audit import AUDIT_FILE
-from kiosk.maintenance import DESKTOP_EXIT_CODE
+from kiosk.maintenance.door import DESKTOP_EXIT_CODE
 from kiosk.pin import write_pin
 from tests.fixtures.agency_sim import sim_config_data, write_toml
 from ui.maintenance.screen import Section

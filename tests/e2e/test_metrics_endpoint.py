@@ -15,7 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.base import CitizenIdentity
 from adapters.simulator import AgencySimulator, parse_fault
-from kiosk.agency_service import AgencyService
+from kiosk.agencies.service import AgencyService
 from kiosk.config import KioskConfig, validate_config
 from kiosk.metrics import KioskMetrics, MetricsServer
 

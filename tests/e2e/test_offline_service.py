@@ -24,11 +24,11 @@ from cardreader import layout
 from cardreader.identity import parse_nhso
 from cardreader.profile import shipped_profile
 from cardreader.types import NhsoCardData
-from kiosk.agency_service import AgencyService, MonitorSettings
+from kiosk.agencies.check import DOWN, CheckOutcome, NetworkState
+from kiosk.agencies.service import AgencyService, MonitorSettings
+from kiosk.agencies.snapshots import open_snapshot_store, result_to_payload
 from kiosk.audit import AUDIT_FILE
-from kiosk.check import DOWN, CheckOutcome, NetworkState
 from kiosk.config import KioskConfig, validate_config
-from kiosk.snapshots import open_snapshot_store, result_to_payload
 from offline_cache import HealthState
 
 LIVENESS = 10.0  # far above a check (timeout 1 s) and a probe round (0.5 s)

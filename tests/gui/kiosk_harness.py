@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 
 from adapters.base import AgencyResult
 from cardreader.types import CardData
-from kiosk.session import Session, SessionSettings
-from kiosk.session_events import CardInserted, CardRemoved, ReadersChanged, SessionEvent
-from kiosk.session_view import SessionState, SessionView
+from kiosk.session.events import CardInserted, CardRemoved, ReadersChanged, SessionEvent
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import SessionState, SessionView
 from ui.app import KioskApp, KioskParts
 from ui.controller import SlipPrinting
 from ui.controls import PhotoFrame, TextLabel
@@ -176,7 +176,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         maintenance: Any = None,
         maintenance_idle_s: float = 120.0,
     ) -> Kiosk:
-        from kiosk.session_view import Preferences
+        from kiosk.session.view import Preferences
 
         photo = placeholder_portrait_jpeg()
         settings = SessionSettings(

@@ -27,14 +27,14 @@ from cardreader.pcscd_process import VPCD_READERS
 from cardreader.profile import shipped_profile
 from cardreader.types import PersonName
 from cardreader.virtual_card import CardFaults, Latency, VirtualCard
-from kiosk.agency_service import MonitorSettings
+from kiosk.agencies.service import MonitorSettings
 from kiosk.audit import AUDIT_FILE
 from kiosk.config import validate_config
 from kiosk.pin import write_pin
-from kiosk.services import KioskServices, ReaderSettings
-from kiosk.session import Session, SessionSettings
-from kiosk.session_feed import FIRST_LOOK_S
-from kiosk.session_view import SessionState, SessionView
+from kiosk.session.feed import FIRST_LOOK_S
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import SessionState, SessionView
+from kiosk.wiring.services import KioskServices, ReaderSettings
 from tests.fixtures.pcsc import VpcdSlots
 from tests.gui.kiosk_harness import assert_window_holds_nothing, watch_app_wide
 from ui.app import KioskApp

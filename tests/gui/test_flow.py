@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.session_commands import EndReason
-from kiosk.session_events import CardInserted, ReadFailed
-from kiosk.session_view import SessionState, TileState
+from kiosk.session.commands import EndReason
+from kiosk.session.events import CardInserted, ReadFailed
+from kiosk.session.view import SessionState, TileState
 from tests.gui.kiosk_harness import Kiosk, assert_no_personal_data, the_card
 from ui.demo import DEMO_READER
 from ui.wording import Glyph

@@ -18,10 +18,10 @@ from PySide6.QtTest import QTest
 from kiosk.audit import AUDIT_FILE, AuditLog
 from kiosk.config import KioskConfig, validate_config
 from kiosk.logs import LOG_FILE_NAME, log_dir
-from kiosk.maintenance import MaintenanceDoor
-from kiosk.maintenance_actions import MaintenanceActions
+from kiosk.maintenance.actions import MaintenanceActions
+from kiosk.maintenance.door import MaintenanceDoor
 from kiosk.pin import MAX_WRONG, write_pin
-from kiosk.session_view import SessionState
+from kiosk.session.view import SessionState
 from tests.gui.kiosk_harness import Kiosk, the_card
 from ui.controller import SlipPrinting
 from ui.maintenance.controller import MaintenanceController

@@ -20,10 +20,9 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.agency_info import AgencyInfo
-from kiosk.session import Session, SessionSettings
-from kiosk.session_commands import StartTimer
-from kiosk.session_events import (
+from kiosk.agencies.info import AgencyInfo
+from kiosk.session.commands import StartTimer
+from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
     CidRead,
@@ -41,7 +40,8 @@ from kiosk.session_events import (
     Timer,
     TimerFired,
 )
-from kiosk.session_view import Preferences, TileState
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import Preferences, TileState
 from tests.gui.kiosk_harness import the_card
 from ui.controls import TextLabel
 from ui.demo import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results

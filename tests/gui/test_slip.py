@@ -14,8 +14,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QImage
 
-from kiosk.session import Session, SessionSettings
-from kiosk.session_events import (
+from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
     ConsentAgreed,
@@ -23,7 +22,8 @@ from kiosk.session_events import (
     PrintRequested,
     ReadersChanged,
 )
-from kiosk.session_view import Preferences, SessionState
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import Preferences, SessionState
 from tests.gui.kiosk_harness import Kiosk, assert_no_personal_data, the_card
 from ui.controller import SlipPrinting
 from ui.demo import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results

@@ -16,9 +16,9 @@ from PySide6.QtCore import Qt, QThread, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from adapters.base import AgencyResult, AgencyStatus, ResultSource
-from kiosk.session_events import SessionEvent, UserActivity
-from kiosk.session_feed import CheckFeed, ReadFeed
-from kiosk.session_view import SessionState
+from kiosk.session.events import SessionEvent, UserActivity
+from kiosk.session.feed import CheckFeed, ReadFeed
+from kiosk.session.view import SessionState
 from tests.gui.kiosk_harness import Kiosk
 from ui.bridge import EventBridge
 from ui.demo import DEMO_CID, demo_card, demo_results
@@ -159,7 +159,7 @@ def test_screen_stays_alive_while_card_and_agencies_are_slow(make_kiosk: MakeKio
     heartbeat.timeout.connect(lambda: ticks.append(time.monotonic()))
     heartbeat.start()
     try:
-        from kiosk.session_events import CardInserted
+        from kiosk.session.events import CardInserted
         from ui.demo import DEMO_READER
 
         kiosk.post(CardInserted(DEMO_READER))

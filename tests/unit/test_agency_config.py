@@ -12,7 +12,7 @@ from adapters.base import AgencyAdapter
 from adapters.factory import AdapterContext, AdapterSettings
 from adapters.gdx import GdxAdapter
 from adapters.nhso import NhsoAdapter
-from kiosk.agencies import adapter_settings, build_agencies
+from kiosk.agencies.roster import adapter_settings, build_agencies
 from kiosk.config import BUILTIN_AGENCIES, ConfigError, KioskConfig, validate_config
 
 SECRETS = {

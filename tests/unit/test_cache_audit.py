@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.agencies.snapshots import load_cache_secret
 from kiosk.audit import AuditLog, open_audit_log
 from kiosk.config import validate_config
-from kiosk.snapshots import load_cache_secret
 from offline_cache import CacheSecret
 from tests.fixtures.cache import CITIZENS, ManualClock
 

@@ -1,4 +1,5 @@
-"""kiosk/snapshots.py: agency answers in and out of the store, and the store from the config."""
+"""kiosk/agencies/snapshots.py: agency answers in and out of the store, and the store from the
+config."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.config import validate_config
-from kiosk.snapshots import (
+from kiosk.agencies.snapshots import (
     cache_path,
     is_cacheable,
     open_snapshot_store,
     result_to_payload,
     snapshot_to_result,
 )
+from kiosk.config import validate_config
 from offline_cache import KeyFileError, Snapshot
 from tests.fixtures.cache import CITIZENS, ManualClock
 

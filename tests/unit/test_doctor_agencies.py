@@ -14,8 +14,7 @@ import pytest
 
 from adapters.base import HealthProbe
 from kiosk.config import validate_config
-from kiosk.doctor import Verdict
-from kiosk.doctor_agencies import (
+from kiosk.doctor.agencies import (
     ProbeOutcome,
     agency_findings,
     agency_fix,
@@ -25,6 +24,7 @@ from kiosk.doctor_agencies import (
     clock_finding,
     proxy_address,
 )
+from kiosk.doctor.findings import Verdict
 
 NOW = datetime(2026, 11, 24, 3, 0, 0, tzinfo=UTC)
 

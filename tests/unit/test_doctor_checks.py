@@ -15,8 +15,7 @@ import pytest
 
 from kiosk.cli.ops_cmds import doctor_text
 from kiosk.config import validate_config
-from kiosk.doctor import DoctorReport, Finding, Probe, Verdict, fail, ok, run_probes, worst
-from kiosk.doctor_checks import (
+from kiosk.doctor.files import (
     check_cache,
     check_config,
     check_data_dir,
@@ -25,6 +24,8 @@ from kiosk.doctor_checks import (
     check_metrics,
     check_pin,
 )
+from kiosk.doctor.findings import Finding, Verdict, fail, ok, worst
+from kiosk.doctor.run import DoctorReport, Probe, run_probes
 from kiosk.pin import write_pin
 from offline_cache import CacheSecret, SnapshotStore
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from adapters.breaker import BreakerState
-from kiosk.agency_health import AgencyHealthReport
+from kiosk.agencies.health import AgencyHealthReport
 from kiosk.config import KioskConfig, validate_config
-from kiosk.doctor import Finding, Verdict, ok
+from kiosk.doctor.findings import Finding, Verdict, ok
 from kiosk.logs import configure_logging
-from kiosk.status import agency_item, kiosk_status, last_errors
+from kiosk.maintenance.status import agency_item, kiosk_status, last_errors
 
 CID = "1101700203450"
 NOW = datetime(2026, 11, 24, 3, 0, tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""The fallback policy (kiosk/fallback.py) and the on-card health right (kiosk/card_right.py).
+"""The fallback policy (kiosk/agencies/fallback.py) and the on-card health right
+(kiosk/agencies/card_right.py).
 
 Card data comes from the shipped virtual card profiles, through the card reader's own parser;
 snapshots from a real SQLite store in a temporary folder.
@@ -27,15 +28,15 @@ from cardreader import layout
 from cardreader.identity import parse_nhso
 from cardreader.profile import shipped_profile
 from cardreader.types import NhsoCardData
-from kiosk.card_right import card_as_of, card_right, split_scheme
-from kiosk.fallback import (
+from kiosk.agencies.card_right import card_as_of, card_right, split_scheme
+from kiosk.agencies.fallback import (
     CitizenFallback,
     cache_message,
     card_message,
     fall_back,
     why_live_failed,
 )
-from kiosk.snapshots import result_to_payload
+from kiosk.agencies.snapshots import result_to_payload
 from offline_cache import CacheSecret, Snapshot, SnapshotStore
 
 CID = "1320100890127"  # the NHSO applet card's citizen

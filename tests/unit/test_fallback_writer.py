@@ -1,5 +1,5 @@
-"""The snapshot writer (kiosk/snapshot_writer.py) on a real SQLite file; a second process holds
-the database lock for real (`python -m tests.fixtures.cache hold-lock`)."""
+"""The snapshot writer (kiosk/agencies/snapshot_writer.py) on a real SQLite file; a second process
+holds the database lock for real (`python -m tests.fixtures.cache hold-lock`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.snapshot_writer import SnapshotWriter
+from kiosk.agencies.snapshot_writer import SnapshotWriter
 from offline_cache import CacheSecret, SnapshotStore
 from tests.fixtures.cache import CITIZENS, REPO_ROOT, ManualClock, child_command, child_env
 

@@ -15,14 +15,14 @@ import pytest
 from adapters.answer import BANGKOK
 from adapters.base import AgencyResult, AgencyStatus, FailureReason, ResultSource
 from cardreader.types import NhsoCardData
-from kiosk.card_port import CardNhsoRecords
-from kiosk.citizen_check import with_card_right
+from kiosk.agencies.citizen import with_card_right
 from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.metrics import KioskMetrics
-from kiosk.outage import Outages
-from kiosk.session_commands import EndReason, EndSession
-from kiosk.session_metrics import SessionMetrics
-from kiosk.session_view import OutOfServiceCause, Preferences, SessionState, SessionView
+from kiosk.session.commands import EndReason, EndSession
+from kiosk.session.metrics import SessionMetrics
+from kiosk.session.outage import Outages
+from kiosk.session.view import OutOfServiceCause, Preferences, SessionState, SessionView
+from kiosk.wiring.card_reading import CardNhsoRecords
 
 CID = "1320100890127"
 CARD = NhsoCardData(

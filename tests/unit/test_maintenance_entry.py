@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from kiosk.audit import AuditLog
-from kiosk.maintenance import (
+from kiosk.maintenance.door import (
     AUDIT_ACTOR,
     CornerTaps,
     EntryOutcome,
@@ -20,7 +20,7 @@ from kiosk.maintenance import (
     entry_allowed,
 )
 from kiosk.pin import LOCKOUT_S, MAX_WRONG, PinOutcome, write_pin
-from kiosk.session_view import SessionState
+from kiosk.session.view import SessionState
 from offline_cache import CacheSecret
 
 PIN = "482913"

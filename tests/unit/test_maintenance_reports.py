@@ -15,11 +15,11 @@ from cardreader.apdu import CommandKind
 from cardreader.errors import NotThaiIdCardError
 from cardreader.pcsc import ApduTiming
 from cardreader.types import PersonName
-from kiosk.doctor import Verdict
-from kiosk.maintenance_card import ApduStats, initials, report_test_read
-from kiosk.maintenance_status import local_time, log_view, service_item
-from kiosk.outage import Outage
-from kiosk.session_view import OutOfServiceCause
+from kiosk.doctor.findings import Verdict
+from kiosk.maintenance.card_test import ApduStats, initials, report_test_read
+from kiosk.maintenance.pages import local_time, log_view, service_item
+from kiosk.session.outage import Outage
+from kiosk.session.view import OutOfServiceCause
 from tests.unit.test_session import CID, card
 
 EXCHANGES = [

@@ -10,8 +10,7 @@ import pytest
 
 from kiosk.config import validate_config
 from kiosk.metrics import KioskMetrics
-from kiosk.session import Session, SessionSettings
-from kiosk.session_commands import (
+from kiosk.session.commands import (
     BeginMaintenance,
     EndMaintenance,
     EndReason,
@@ -20,7 +19,7 @@ from kiosk.session_commands import (
     StartRead,
     StopTimer,
 )
-from kiosk.session_events import (
+from kiosk.session.events import (
     CardInserted,
     CardRemoved,
     ConfigBroken,
@@ -37,8 +36,9 @@ from kiosk.session_events import (
     TimerFired,
     UserActivity,
 )
-from kiosk.session_metrics import SessionMetrics
-from kiosk.session_view import MAINTENANCE_ENTRY_STATES, OutOfServiceCause, SessionState
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.metrics import SessionMetrics
+from kiosk.session.view import MAINTENANCE_ENTRY_STATES, OutOfServiceCause, SessionState
 from tests.unit.test_session import (
     READER,
     at_consent,

@@ -20,10 +20,9 @@ from adapters.base import (
     ResultSource,
 )
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agency_info import AgencyInfo
+from kiosk.agencies.info import AgencyInfo
 from kiosk.config import validate_config
-from kiosk.session import Session, SessionSettings
-from kiosk.session_commands import (
+from kiosk.session.commands import (
     AuditConsent,
     EndReason,
     EndSession,
@@ -34,7 +33,7 @@ from kiosk.session_commands import (
     StartTimer,
     StopTimer,
 )
-from kiosk.session_events import (
+from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
     CardRemoved,
@@ -62,7 +61,8 @@ from kiosk.session_events import (
     TimerFired,
     UserActivity,
 )
-from kiosk.session_view import (
+from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.view import (
     OutOfServiceCause,
     Preferences,
     SessionState,

@@ -8,9 +8,9 @@ from datetime import date
 
 from adapters.base import AgencyResult, AgencyStatus, ResultSource
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agency_info import AgencyInfo, any_agency_on_loopback
+from kiosk.agencies.info import AgencyInfo, any_agency_on_loopback
 from kiosk.config import validate_config
-from kiosk.session_events import (
+from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
     CardRemoved,
@@ -23,7 +23,7 @@ from kiosk.session_events import (
     ReadFailed,
     SessionEvent,
 )
-from kiosk.session_feed import CardFeed, CheckFeed, ReadFeed
+from kiosk.session.feed import CardFeed, CheckFeed, ReadFeed
 
 CID = "1101700203450"
 

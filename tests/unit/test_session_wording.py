@@ -15,8 +15,8 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.agency_info import AgencyInfo
-from kiosk.session_view import OutOfServiceCause, Tile, TileState, tile_state
+from kiosk.agencies.info import AgencyInfo
+from kiosk.session.view import OutOfServiceCause, Tile, TileState, tile_state
 from ui.strings import STRINGS, Words
 from ui.wording import (
     Glyph,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QGridLayout, QWidget
 
-from kiosk.maintenance_card import CardTestRead, FieldCheck
+from kiosk.maintenance.card_test import CardTestRead, FieldCheck
 from ui.controls import KioskButton, TextLabel, set_tone
 from ui.maintenance.page import MaintenancePage
 from ui.status_icons import StatusIcon

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from kiosk.maintenance import EntryAnswer, EntryOutcome, entry_allowed
+from kiosk.maintenance.door import EntryAnswer, EntryOutcome, entry_allowed
 from kiosk.pin import PinOutcome, PinVerdict
-from kiosk.session_events import LanguageToggled, MaintenanceEntered, MaintenanceLeft
-from kiosk.session_view import SessionState, SessionView
+from kiosk.session.events import LanguageToggled, MaintenanceEntered, MaintenanceLeft
+from kiosk.session.view import SessionState, SessionView
 from ui.controller import SessionController, SlipPrinting
 from ui.maintenance.entry import EntryWatch
 from ui.strings import Words
@@ -36,10 +36,10 @@ from ui.window import KioskWindow
 from ui.worker import Workers
 
 if TYPE_CHECKING:  # the screens, the status and the doctor load with the first knock
-    from kiosk.doctor import Finding
-    from kiosk.maintenance_actions import MaintenanceActions
-    from kiosk.maintenance_card import CardTestRead
-    from kiosk.status import StatusReport
+    from kiosk.doctor.findings import Finding
+    from kiosk.maintenance.actions import MaintenanceActions
+    from kiosk.maintenance.card_test import CardTestRead
+    from kiosk.maintenance.status import StatusReport
     from ui.maintenance.pin_pad import PinPad
     from ui.maintenance.screen import MaintenanceScreen
 
@@ -401,13 +401,13 @@ def _duration(seconds: float, words: Words) -> str:
 
 
 def _read_failed(reader: str | None, exc: BaseException) -> CardTestRead:
-    from kiosk.maintenance_card import ApduStats, CardTestRead
+    from kiosk.maintenance.card_test import ApduStats, CardTestRead
 
     why = f"the test read failed ({type(exc).__name__})"
     return CardTestRead(reader, 0.0, ApduStats.of([]), error_kind="reader_fault", error=why)
 
 
 def _failed(agency: str, why: str) -> Finding:
-    from kiosk.doctor import fail
+    from kiosk.doctor.findings import fail
 
     return fail(f"agency.{agency}", f"Agency {agency}", f"the probe failed ({why})", "try again")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QWidget
 
-from kiosk.maintenance_status import LOG_VIEW_LINES
+from kiosk.maintenance.pages import LOG_VIEW_LINES
 from ui.controls import KioskButton, TextLabel, set_role
 from ui.maintenance.page import MaintenancePage
 

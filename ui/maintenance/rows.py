@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.doctor import Finding, Verdict
+from kiosk.doctor.findings import Finding, Verdict
 from ui.controls import KioskButton, TextLabel, set_role, set_tone
 from ui.screens.base import Look
 from ui.status_icons import StatusIcon

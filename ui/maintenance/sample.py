@@ -1,6 +1,6 @@
 """Sample data for the maintenance screens' screenshots (`kiosk screenshots`): a status report
 with one agency down and one slow, a test read of the demo card, a few log lines. Samples,
-named as such: the running kiosk shows its own (`kiosk.maintenance_actions`)."""
+named as such: the running kiosk shows its own (`kiosk.maintenance.actions`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from adapters.breaker import BreakerState
 from cardreader.apdu import CommandKind
 from cardreader.pcsc import ApduTiming
 from cardreader.types import CardData
-from kiosk.agency_health import AgencyHealthReport
-from kiosk.agency_info import AgencyInfo
-from kiosk.doctor import Finding, fail, ok
-from kiosk.maintenance_card import CardTestRead, report_test_read
-from kiosk.maintenance_status import service_item
-from kiosk.status import LogEntry, StatusReport, agency_item
+from kiosk.agencies.health import AgencyHealthReport
+from kiosk.agencies.info import AgencyInfo
+from kiosk.doctor.findings import Finding, fail, ok
+from kiosk.maintenance.card_test import CardTestRead, report_test_read
+from kiosk.maintenance.pages import service_item
+from kiosk.maintenance.status import LogEntry, StatusReport, agency_item
 
 SAMPLE_DOWN = "farmer"  # the agency the sample shows as not answering
 SAMPLE_SLOW = "cgd"  # ... and the one skipped by its circuit breaker
@@ -56,7 +56,7 @@ def sample_status(agencies: tuple[AgencyInfo, ...], now: datetime, reader: str) 
         LogEntry(
             at=(now - timedelta(minutes=4)).isoformat(timespec="seconds"),
             level="WARNING",
-            logger="kiosk.connectivity",
+            logger="kiosk.agencies.connectivity",
             message=f"agency {SAMPLE_DOWN} is down: connection refused",
         ),
     )

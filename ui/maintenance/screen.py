@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.session_view import SessionView
-from kiosk.status import StatusReport
+from kiosk.maintenance.status import StatusReport
+from kiosk.session.view import SessionView
 from ui.controls import KioskButton, TextLabel
 from ui.maintenance.agencies_page import AgenciesPage
 from ui.maintenance.cache_page import CachePage

@@ -1,15 +1,15 @@
 """The status page: every item of the kiosk's status with its verdict, cause and fix, the last
 warnings and errors of the log, and a refresh button. The data comes from a worker
-(`kiosk.maintenance_actions.MaintenanceActions.status`); this page only lays it out."""
+(`kiosk.maintenance.actions.MaintenanceActions.status`); this page only lays it out."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.doctor import Finding, Verdict
-from kiosk.maintenance_status import local_time
-from kiosk.status import StatusReport
+from kiosk.doctor.findings import Finding, Verdict
+from kiosk.maintenance.pages import local_time
+from kiosk.maintenance.status import StatusReport
 from ui.controls import KioskButton, TextLabel, set_tone
 from ui.maintenance.page import MaintenancePage
 from ui.maintenance.rows import VerdictRow, verdict_tone

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.session_view import OutOfServiceCause, SessionState, SessionView
+from kiosk.session.view import OutOfServiceCause, SessionState, SessionView
 from ui.controls import TextLabel
 from ui.illustrations import Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage

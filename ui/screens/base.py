@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.session_view import SessionView
+from kiosk.session.view import SessionView
 from ui.controls import TextLabel, set_role
 from ui.status_icons import StatusIcon
 from ui.strings import Words

@@ -8,7 +8,7 @@ from enum import StrEnum
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 
-from kiosk.session_view import Preferences
+from kiosk.session.view import Preferences
 from ui.controls import KioskButton, set_role
 from ui.screens.base import Look
 from ui.strings import Words

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.session_view import SessionView, Tile, TileState
+from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import TextLabel, set_tone
 from ui.qr import qr_image, qr_targets
 from ui.screens.base import Look, Screen, ScrollPage, panel

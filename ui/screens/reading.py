@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.session_view import SessionView
+from kiosk.session.view import SessionView
 from ui.controls import TextLabel
 from ui.illustrations import BusyDots, Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.agency_info import AgencyInfo
-from kiosk.session_view import SessionView, Tile, TileState
+from kiosk.agencies.info import AgencyInfo
+from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon

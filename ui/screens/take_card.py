@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.session_commands import EndReason
-from kiosk.session_view import SessionView
+from kiosk.session.commands import EndReason
+from kiosk.session.view import SessionView
 from ui.controls import TextLabel
 from ui.illustrations import Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage

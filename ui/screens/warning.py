@@ -9,7 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from kiosk.session_view import SessionView
+from kiosk.session.view import SessionView
 from ui.controls import KioskButton, TextLabel, set_role
 from ui.screens.base import Look, panel
 from ui.strings import Words

@@ -1,0 +1,242 @@
+"""What `kiosk run` holds besides its window, built from a `KioskConfig` — no Qt here.
+
+`KioskServices.from_config(config)` builds the agency service (adapters, check, connectivity
+monitor, offline cache, audit), the card port and the NHSO records shared by the read and the
+check, the consent audit, the metrics (and their endpoint when `metrics.listen` is set) and the
+out-of-service record. `start(card_events)` starts the reader thread (the session hears the
+card monitor through `card_events`) and the agency service; `close()` stops and joins all of
+it. `KioskServices.out_of_service(config, problem)` is the kiosk whose configuration cannot be
+used: no agencies, but the reader monitor still runs, so maintenance mode sees the readers.
+
+The Qt side puts these into its `ui.app.KioskParts` (`ui.app.KioskApp.from_services`):
+    session=Session(services.session_settings()), card=services.card,
+    checks=WorkerAgencyChecking(workers, services.check), audit=services.consent_audit,
+    watches=services.watches, demo=services.demo
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from cardreader.errors import PcscdNotRunningError
+from kiosk.agencies.citizen import CitizenCheck
+from kiosk.agencies.info import AgencyInfo, any_agency_on_loopback
+from kiosk.agencies.service import AgencyService, MonitorSettings
+from kiosk.agencies.snapshots import load_cache_secret
+from kiosk.audit import AuditLog, open_audit_log
+from kiosk.config import KioskConfig
+from kiosk.metrics import KioskMetrics, MetricsServer
+from kiosk.session.feed import CheckFeed
+from kiosk.session.machine import SessionSettings
+from kiosk.session.metrics import SessionMetrics
+from kiosk.session.outage import Outages
+from kiosk.session.ports import AuditLogConsent, ConsentAudit, SessionWatch
+from kiosk.session.view import OutOfServiceCause
+from kiosk.wiring.card_reading import CardNhsoRecords, ReaderCardReading
+from offline_cache import KeyFileError
+
+if TYPE_CHECKING:  # pyscard is loaded when the reader thread starts
+    from cardreader.card_monitor import CardEvents
+    from cardreader.reader_thread import ReaderThread
+
+log = logging.getLogger(__name__)
+
+
+class NoConsentAudit:
+    """Consent decisions when there is no audit log (no usable key file): logged as counts
+    only. The kiosk still serves; `kiosk doctor` reports the key file."""
+
+    def record_consent(self, session: int, agreed: bool, opt_out: bool) -> None:
+        """Note the decision in the log (no personal data in it)."""
+        log.info("consent %s (no audit log)", "agreed" if agreed else "declined")
+        del session, opt_out
+
+
+class NoAgencyChecks:
+    """The `AgencyChecking` port of a kiosk with no usable configuration: it is out of service,
+    so never asked; if it were, the check would be over at once with nothing to report."""
+
+    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+        """Nothing to ask."""
+        del cid, opt_out
+        feed.on_done()
+
+    def cancel_check(self, token: int) -> None:
+        """Nothing to cancel."""
+        del token
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderSettings:
+    """How the kiosk watches its reader."""
+
+    name: str | None = None  # the reader to serve; None: the first one the monitor reports
+    # The monitor waits this long on pcscd between looks, and a read the session asks for
+    # starts at the next look: 50 ms keeps "card in -> consent" well inside 300 ms.
+    poll_s: float = 0.05
+
+
+@dataclass
+class KioskServices:
+    """Everything `kiosk run` starts besides its window; see the module docstring."""
+
+    config: KioskConfig
+    service: AgencyService | None
+    outages: Outages
+    reader: ReaderSettings = field(default_factory=ReaderSettings)
+    audit_log: AuditLog | None = None
+    metrics: KioskMetrics | None = None
+    metrics_server: MetricsServer | None = None
+    records: CardNhsoRecords = field(default_factory=CardNhsoRecords)
+    card: ReaderCardReading = field(init=False)
+    _reader_thread: ReaderThread | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        hook = SessionMetrics(self.metrics).card_read_failed if self.metrics else None
+        self.card = ReaderCardReading(self.records, on_failure=hook)
+
+    # --- building ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_config(
+        cls,
+        config: KioskConfig,
+        *,
+        monitor: MonitorSettings | None = None,
+        reader: ReaderSettings | None = None,
+    ) -> KioskServices:
+        """Build (nothing started yet). Raises `kiosk.config.ConfigError` when the agencies
+        cannot be built from `config`; a cache, audit or metrics problem is logged and the
+        kiosk goes on without that part."""
+        metrics = KioskMetrics(config.kiosk.id)
+        service = AgencyService.from_config(
+            config, monitor=monitor or MonitorSettings(), metrics=metrics
+        )
+        try:
+            return cls(
+                config,
+                service,
+                Outages(),
+                reader=reader or ReaderSettings(),
+                audit_log=_open_audit_log(config),
+                metrics=metrics,
+                metrics_server=_serve_metrics(metrics, config.metrics.listen),
+            )
+        except BaseException:
+            service.close()
+            raise
+
+    @classmethod
+    def out_of_service(
+        cls, config: KioskConfig, problem: str, *, reader: ReaderSettings | None = None
+    ) -> KioskServices:
+        """The kiosk whose configuration cannot be used (`problem`: one sentence naming the
+        key): no agencies; it shows out of service until the configuration is fixed."""
+        outages = Outages()
+        outages.note(OutOfServiceCause.CONFIG_BROKEN, problem)
+        return cls(config, None, outages, reader=reader or ReaderSettings())
+
+    # --- what the window is built from ---------------------------------------------------------
+
+    @property
+    def broken(self) -> bool:
+        """True when built by `out_of_service`: no agency can be asked."""
+        return self.service is None
+
+    @property
+    def agencies(self) -> tuple[AgencyInfo, ...]:
+        """The enabled agencies, in order (none when broken)."""
+        return self.service.agencies if self.service is not None else ()
+
+    @property
+    def demo(self) -> bool:
+        """True when an agency is served from loopback (the DEMO banner)."""
+        return any_agency_on_loopback(self.config.agencies)
+
+    @property
+    def check(self) -> CitizenCheck | None:
+        """The blocking check function for a worker (None when broken)."""
+        if self.service is None:
+            return None
+        return CitizenCheck(self.service, self.records)
+
+    @property
+    def consent_audit(self) -> ConsentAudit:
+        """Where consent decisions go (a file write: call it off the GUI thread)."""
+        if self.audit_log is None:
+            return NoConsentAudit()
+        return AuditLogConsent(self.audit_log)
+
+    @property
+    def watches(self) -> tuple[SessionWatch, ...]:
+        """Who hears every session change: the out-of-service record, the metrics."""
+        if self.metrics is None:
+            return (self.outages,)
+        return (self.outages, SessionMetrics(self.metrics))
+
+    @property
+    def reader_thread(self) -> ReaderThread | None:
+        """The running reader thread (None before `start` or after `stop_reader`): maintenance
+        mode's test read runs on it, beside the card monitor."""
+        return self._reader_thread
+
+    def session_settings(self) -> SessionSettings:
+        """The session's settings from the configuration."""
+        return SessionSettings.from_config(self.config, self.agencies, reader=self.reader.name)
+
+    # --- running -------------------------------------------------------------------------------
+
+    def start(self, card_events: CardEvents) -> None:
+        """Start the reader thread (reporting to `card_events`) and the agency service.
+
+        A card service that cannot start at all (pyscard unusable) is reported to
+        `card_events` as the service being down, and kept in the out-of-service record.
+        """
+        if self.service is not None:
+            self.service.start()
+        try:
+            from cardreader.reader_thread import ReaderThread
+
+            thread = ReaderThread(card_events, poll_s=self.reader.poll_s).start()
+        except Exception as exc:  # noqa: BLE001 - out of service, never a crash
+            problem = f"the card service could not start ({type(exc).__name__})"
+            log.error("%s", problem)
+            self.outages.note(OutOfServiceCause.SERVICE_DOWN, problem)
+            card_events.service_state(PcscdNotRunningError(problem))
+            return
+        self._reader_thread = thread
+        self.card.attach(thread)
+
+    def stop_reader(self) -> None:
+        """Stop the reader thread and join it: no card event follows."""
+        thread, self._reader_thread = self._reader_thread, None
+        if thread is not None:
+            thread.stop()
+
+    def close(self) -> None:
+        """Stop the reader thread, the agency service and the metrics endpoint; join them."""
+        self.stop_reader()
+        if self.service is not None:
+            self.service.close()
+        if self.metrics_server is not None:
+            self.metrics_server.close()
+            self.metrics_server = None
+
+
+def _open_audit_log(config: KioskConfig) -> AuditLog | None:
+    try:
+        return open_audit_log(config, load_cache_secret(config))
+    except KeyFileError:
+        return None  # the agency service has logged why; consent goes to the log as counts
+
+
+def _serve_metrics(metrics: KioskMetrics, listen: str | None) -> MetricsServer | None:
+    if not listen:
+        return None
+    try:
+        return MetricsServer(metrics, listen)
+    except (OSError, ValueError) as exc:
+        log.error("metrics endpoint not started on %s (%s)", listen, exc)
+        return None
