@@ -3,8 +3,9 @@
 Seams, each passed in (nothing reached for, no global singletons):
 
 - `KioskParts.session` — `kiosk.session.machine.Session`, built with
-  `SessionSettings.from_config(config, agencies)`; `agencies` are `kiosk.agencies.info.AgencyInfo`
-  values, filled from the adapters with `AgencyInfo.of(adapter)`.
+  `SessionSettings.from_config(config, agencies)`; `agencies` are
+  `kiosk.session.agency_info.AgencyInfo` values, filled from the adapters with
+  `AgencyInfo.of(adapter)`.
 - `KioskParts.card` — a `kiosk.session.ports.CardReading`: starts a read on the reader thread and
   reports through the `ReadFeed` it is given. The card *monitor* reports through
   `KioskApp.controller.card_feed()` (a `kiosk.session.feed.CardFeed`: readers changed, card
@@ -17,7 +18,7 @@ Seams, each passed in (nothing reached for, no global singletons):
   (`kiosk.session.ports.AuditLogConsent(audit_log)` in the kiosk).
 - `KioskParts.printing` — `ui.controller.SlipPrinting` from `[printer]` (None: no printer, the
   print button is hidden).
-- `KioskParts.demo` — show the DEMO banner (`kiosk.agencies.info.any_agency_on_loopback`).
+- `KioskParts.demo` — show the DEMO banner (`kiosk.agencies.roster.any_agency_on_loopback`).
 - `KioskParts.watches` — `kiosk.session.ports.SessionWatch`es that hear every event's commands
   and the view after it (metrics, the out-of-service record).
 - `KioskParts.maintenance` — `kiosk.maintenance.actions.MaintenanceActions`: the technician's

@@ -22,7 +22,7 @@ from adapters.base import (
     ResultSource,
 )
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.feed import CheckFeed, ReadFeed
 
 DEMO_READER = "Demo reader 00"

@@ -9,7 +9,7 @@ import qrcode
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 
 
 def qr_targets(agency: AgencyInfo) -> list[tuple[str, str]]:

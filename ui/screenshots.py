@@ -40,9 +40,10 @@ from kiosk.session.events import (
     TimerFired,
 )
 from kiosk.session.machine import Session, SessionSettings
-from kiosk.session.view import Preferences
+from kiosk.session.view import Preferences, SessionState
 from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
 from ui.illustrations import placeholder_portrait_jpeg
+from ui.maintenance.pin_pad import PinPad
 from ui.maintenance.sample import (
     SAMPLE_DOWN,
     sample_log_lines,
@@ -50,7 +51,7 @@ from ui.maintenance.sample import (
     sample_status,
     sample_test_read,
 )
-from ui.maintenance.screen import Section
+from ui.maintenance.screen import MaintenanceScreen, Section
 from ui.strings import Words
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
@@ -144,7 +145,10 @@ def _maintenance_scenes(script: _Script, window: KioskWindow, photo: bytes) -> I
     attract screen, then each page of the maintenance screen."""
     language = script.session.view.preferences.language
     words = Words(language)
-    pad = window.pin_pad
+    pad = PinPad(window)
+    window.add_overlay(pad)
+    screen = MaintenanceScreen()
+    window.add_page(screen, for_state=SessionState.MAINTENANCE)
     pad.open(words)
     for key in "1234":
         pad.keys[key].click()
@@ -152,7 +156,6 @@ def _maintenance_scenes(script: _Script, window: KioskWindow, photo: bytes) -> I
     yield "maintenance-pin"
     pad.close_pad()
     script(MaintenanceEntered())
-    screen = window.maintenance
     screen.reset()
     screen.agencies.set_agencies(DEMO_AGENCIES)
     screen.cache.configure(retention_days=30, enabled=True)

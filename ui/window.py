@@ -5,13 +5,13 @@ warning. It shows session views and reports what the citizen does; it decides no
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
 from ui.screens.attract import AttractScreen
@@ -26,11 +26,19 @@ from ui.screens.warning import WarningOverlay
 from ui.strings import Words
 from ui.theme import metrics_for, palette_for, style_sheet
 
-if TYPE_CHECKING:  # built, and imported, when a technician first knocks
-    from ui.maintenance.pin_pad import PinPad
-    from ui.maintenance.screen import MaintenanceScreen
-
 _ASKED = (SessionState.QUERYING, SessionState.RESULTS)
+
+
+class Overlay(Protocol):
+    """A widget the window lays over itself and styles (the part of QWidget it uses)."""
+
+    def apply_look(self, look: Look) -> None:
+        """Resize and recolour for `look`."""
+
+    def setGeometry(self, rect: QRect) -> None:
+        """Cover `rect`."""
+
+
 PREPARE_DELAY_MS = 1000
 
 
@@ -112,10 +120,11 @@ class KioskWindow(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.bar)
         self.overlay = WarningOverlay(clock, self)
-        # Maintenance mode's screen and PIN pad are built when first needed: start-up (and
-        # every citizen) does not pay for them.
-        self._maintenance: MaintenanceScreen | None = None
-        self._pin_pad: PinPad | None = None
+        # Pages and overlays added later (maintenance mode's, when a technician first knocks:
+        # start-up and every citizen do not pay for them). The window styles and sizes them;
+        # it knows nothing else of them.
+        self._state_pages: dict[SessionState, Screen] = {}
+        self._overlays: list[Overlay] = []
 
         self.bar.language_pressed.connect(self.language_pressed)
         self.bar.large_text_pressed.connect(self.large_text_pressed)
@@ -131,36 +140,19 @@ class KioskWindow(QWidget):
 
     # --- what the controller uses -----------------------------------------------------------
 
-    @property
-    def maintenance(self) -> MaintenanceScreen:
-        """The technician's screen (a page of the stack), built on first use."""
-        if self._maintenance is None:
-            from ui.maintenance.screen import MaintenanceScreen
+    def add_page(self, page: Screen, *, for_state: SessionState) -> None:
+        """A page shown for `for_state`, built elsewhere (maintenance mode's screen)."""
+        self.stack.addWidget(page)
+        if self._look is not None:
+            page.apply_look(self._look)
+        self._state_pages[for_state] = page
 
-            screen = MaintenanceScreen()
-            self.stack.addWidget(screen)
-            if self._look is not None:
-                screen.apply_look(self._look)
-            self._maintenance = screen
-        return self._maintenance
-
-    @property
-    def pin_pad(self) -> PinPad:
-        """The maintenance PIN pad over the whole window, built on first use (hidden)."""
-        if self._pin_pad is None:
-            from ui.maintenance.pin_pad import PinPad
-
-            pad = PinPad(self)
-            if self._look is not None:
-                pad.apply_look(self._look)
-            pad.setGeometry(self.rect())
-            self._pin_pad = pad
-        return self._pin_pad
-
-    @property
-    def pin_pad_open(self) -> bool:
-        """True while the PIN pad is shown."""
-        return self._pin_pad is not None and self._pin_pad.isVisible()
+    def add_overlay(self, overlay: Overlay) -> None:
+        """A widget over the whole window (a child of it: maintenance mode's PIN pad)."""
+        if self._look is not None:
+            overlay.apply_look(self._look)
+        overlay.setGeometry(self.rect())
+        self._overlays.append(overlay)
 
     @property
     def demo(self) -> bool:
@@ -202,8 +194,6 @@ class KioskWindow(QWidget):
         self.bar.show_bar(view.preferences, words, secondary=secondary, primary=primary)
         # The maintenance screen has its own language switch and way out.
         self.bar.setVisible(view.state is not SessionState.MAINTENANCE)
-        if self.pin_pad_open:
-            self.pin_pad.set_words(words)
         self.overlay.show_view(view, words)
 
     def show_notice(self, text: str) -> None:
@@ -224,8 +214,8 @@ class KioskWindow(QWidget):
     def _page_for(self, view: SessionView) -> Screen:
         if view.state in _ASKED:
             return self.detail if view.detail is not None else self.results
-        if view.state is SessionState.MAINTENANCE:
-            return self.maintenance
+        if view.state in self._state_pages:
+            return self._state_pages[view.state]
         return {
             SessionState.OUT_OF_SERVICE: self.attract,
             SessionState.IDLE: self.attract,
@@ -261,17 +251,15 @@ class KioskWindow(QWidget):
             screen.apply_look(look)
         self.bar.apply_look(look)
         self.overlay.apply_look(look)
-        if self._maintenance is not None:
-            self._maintenance.apply_look(look)
-        if self._pin_pad is not None:
-            self._pin_pad.apply_look(look)
+        for extra in (*self._state_pages.values(), *self._overlays):
+            extra.apply_look(look)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new size: new metrics, and the view drawn again."""
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
-        if self._pin_pad is not None:
-            self._pin_pad.setGeometry(self.rect())
+        for overlay in self._overlays:
+            overlay.setGeometry(self.rect())
         if self._view is not None:
             self._relook()
             self.show_view(self._view)

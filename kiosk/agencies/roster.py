@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from urllib.parse import urlsplit
 
 from adapters import registry
 from adapters.base import AgencyAdapter
@@ -20,7 +21,7 @@ from adapters.factory import (
     AdapterSettings,
     AgencyTable,
 )
-from kiosk.config import ConfigError, KioskConfig
+from kiosk.config import AgenciesSection, ConfigError, KioskConfig, is_loopback_host
 
 log = logging.getLogger(__name__)
 
@@ -131,3 +132,24 @@ def _build_one(
             f"agencies.{agency_id}: the adapter installed for it reports id '{adapter_id}'"
         )
     return adapter
+
+
+def any_agency_on_loopback(agencies: AgenciesSection) -> bool:
+    """True when an enabled agency is served from a loopback address: the screen shows DEMO.
+
+    An agency's address is its own `base_url`, else (for the agencies reached through DGA's
+    GDX gateway) the gateway's, `[agencies.gdx] base_url` — the usual way to point all six at
+    the simulator at once.
+    """
+    from adapters.gdx_agencies import SERVICES as GDX_SERVED  # the agencies behind the gateway
+
+    for name in agencies.enabled:
+        try:
+            base_url = agencies.section(name).base_url
+            if base_url is None and name in GDX_SERVED:
+                base_url = agencies.section("gdx").base_url
+        except ConfigError:
+            continue  # a broken table is reported by config validation, not by the banner
+        if base_url and is_loopback_host(urlsplit(base_url).hostname or ""):
+            return True
+    return False

@@ -41,7 +41,6 @@ from kiosk.agencies.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.agencies.connectivity import ConnectivityMonitor
 from kiosk.agencies.fallback import CitizenFallback
 from kiosk.agencies.health import ServiceHealth, agency_reports
-from kiosk.agencies.info import AgencyInfo
 from kiosk.agencies.metrics import AgencyMetrics
 from kiosk.agencies.roster import AgencySet, build_agencies
 from kiosk.agencies.snapshot_writer import SnapshotWriter
@@ -49,6 +48,7 @@ from kiosk.agencies.snapshots import load_cache_secret, open_snapshot_store
 from kiosk.audit import AuditLog, open_audit_log
 from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics
+from kiosk.session.agency_info import AgencyInfo
 from offline_cache import CacheStats, HealthState, KeyFileError, SnapshotStore
 
 log = logging.getLogger(__name__)

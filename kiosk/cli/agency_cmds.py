@@ -27,7 +27,7 @@ from kiosk.logs import configure_logging
 if TYPE_CHECKING:  # the adapters, SQLAlchemy and requests load only when a command needs them
     from adapters.base import AgencyResult, Entitlement
     from kiosk.agencies.check import CheckOutcome
-    from kiosk.agencies.info import AgencyInfo
+    from kiosk.session.agency_info import AgencyInfo
 
 DEFAULT_SIM_PORT = 8780
 

@@ -27,7 +27,7 @@ from kiosk.doctor.files import (
     config_with_agencies_problem,
 )
 from kiosk.doctor.findings import Finding, fail, warn
-from kiosk.doctor.run import Probe
+from kiosk.doctor.probes import Probe
 
 if TYPE_CHECKING:
     from kiosk.agencies.roster import AgencySet

@@ -22,11 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.agencies.info import AgencyInfo
 from kiosk.audit import AUDIT_FILE, AuditLog
 from kiosk.config import KioskConfig
 from kiosk.logs import LOG_FILE_NAME, log_dir
 from kiosk.maintenance.door import MaintenanceDoor
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.outage import Outages
 from kiosk.session.view import OutOfServiceCause
 

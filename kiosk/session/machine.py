@@ -35,8 +35,8 @@ from datetime import date
 from adapters.base import AgencyResult
 from cardreader.cid import mask_cid
 from cardreader.types import CardData
-from kiosk.agencies.info import AgencyInfo
 from kiosk.config import KioskConfig
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import (
     AuditConsent,
     BeginMaintenance,

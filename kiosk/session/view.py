@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from adapters.base import AgencyResult, AgencyStatus, Entitlement, ResultSource
 from cardreader.types import PersonName
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import EndReason
 
 

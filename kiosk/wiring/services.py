@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING
 
 from cardreader.errors import PcscdNotRunningError
 from kiosk.agencies.citizen import CitizenCheck
-from kiosk.agencies.info import AgencyInfo, any_agency_on_loopback
+from kiosk.agencies.roster import any_agency_on_loopback
 from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.agencies.snapshots import load_cache_secret
 from kiosk.audit import AuditLog, open_audit_log
 from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics, MetricsServer
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.feed import CheckFeed
 from kiosk.session.machine import SessionSettings
 from kiosk.session.metrics import SessionMetrics

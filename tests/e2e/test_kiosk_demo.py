@@ -13,7 +13,7 @@ from PySide6.QtGui import QFont
 from pytestqt.qtbot import QtBot
 
 from cardreader.pcscd_process import PcscdService
-from kiosk.agencies.info import any_agency_on_loopback
+from kiosk.agencies.roster import any_agency_on_loopback
 from kiosk.config import load_config
 from kiosk.pin import PinGate, PinOutcome
 from kiosk.session.commands import EndReason

@@ -84,7 +84,7 @@ def tap_corner(kiosk: Kiosk, times: int = 5) -> None:
 
 
 def type_pin(kiosk: Kiosk, pin: str) -> None:
-    pad = kiosk.window.pin_pad
+    pad = maint(kiosk).pin_pad
     for digit in pin:
         kiosk.click(pad.keys[digit])
     kiosk.click(pad.keys["ok"])
@@ -143,14 +143,14 @@ def test_gesture_and_pin_enter_then_leave_returns_to_idle(
     kiosk = make()
     controller = enter(kiosk)
     window = kiosk.window
-    assert window.stack.currentWidget() is window.maintenance
+    assert window.stack.currentWidget() is maint(kiosk).screen
     assert not window.bar.isVisible()  # the screen has its own way out
-    status = window.maintenance.status
+    status = maint(kiosk).screen.status
     assert status.rows, "the status page lists the kiosk's items"
-    assert window.maintenance.header.plain_text.startswith("Kiosk gui-kiosk") or (
-        "gui-kiosk" in window.maintenance.header.plain_text
+    assert maint(kiosk).screen.header.plain_text.startswith("Kiosk gui-kiosk") or (
+        "gui-kiosk" in maint(kiosk).screen.header.plain_text
     )
-    kiosk.click(window.maintenance.leave)
+    kiosk.click(maint(kiosk).screen.leave)
     kiosk.wait_state(SessionState.IDLE)
     assert window.stack.currentWidget() is window.attract
     assert not controller.active
@@ -218,7 +218,7 @@ def test_key_chord_opens_the_pad_and_the_keyboard_types_the_pin(
         window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
     )
     kiosk.wait_until(lambda: controller.pad_open)
-    pad = window.pin_pad
+    pad = maint(kiosk).pin_pad
     for digit in PIN:
         QTest.keyClick(pad, getattr(Qt.Key, f"Key_{digit}"))
     assert pad.typed == len(PIN)
@@ -235,7 +235,7 @@ def test_wrong_pins_count_down_then_lock_entry(make: Callable[..., Kiosk], tmp_p
     clock = FakeClock()
     kiosk = make(language="en", clock=clock)
     controller = maint(kiosk)
-    pad = kiosk.window.pin_pad
+    pad = maint(kiosk).pin_pad
     tap_corner(kiosk)
     kiosk.wait_until(lambda: controller.pad_open)
     for n in range(1, MAX_WRONG):
@@ -297,10 +297,10 @@ def test_a_card_inserted_while_the_pad_is_open_closes_it(make: Callable[..., Kio
     controller = maint(kiosk)
     tap_corner(kiosk)
     kiosk.wait_until(lambda: controller.pad_open)
-    kiosk.click(kiosk.window.pin_pad.keys["4"])
+    kiosk.click(maint(kiosk).pin_pad.keys["4"])
     kiosk.insert_card()
     assert not controller.pad_open
-    assert kiosk.window.pin_pad.typed == 0
+    assert maint(kiosk).pin_pad.typed == 0
 
 
 @pytest.mark.gui
@@ -332,7 +332,7 @@ def test_log_page_shows_the_last_lines_of_the_log(
     (logs / LOG_FILE_NAME).write_text("\n".join(lines) + "\n")
     kiosk = make()
     controller = enter(kiosk)
-    screen = kiosk.window.maintenance
+    screen = maint(kiosk).screen
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=10_000, check_params_cb=_is("log")):
         kiosk.click(screen.tabs[Section.LOG])
     shown = screen.log.text.toPlainText()
@@ -347,7 +347,7 @@ def test_purge_needs_a_confirmation_and_is_off_without_a_cache(
 ) -> None:
     kiosk = make(language="en")
     enter(kiosk)
-    screen = kiosk.window.maintenance
+    screen = maint(kiosk).screen
     kiosk.click(screen.tabs[Section.CACHE])
     # These actions have no agency service (a broken configuration): nothing to purge.
     assert not screen.cache.all.isEnabled()
@@ -359,8 +359,8 @@ def test_restart_asks_first_and_exit_is_hidden_unless_allowed(
 ) -> None:
     kiosk = make(language="en")
     controller = enter(kiosk)
-    page = kiosk.window.maintenance.kiosk
-    kiosk.click(kiosk.window.maintenance.tabs[Section.KIOSK])
+    page = maint(kiosk).screen.kiosk
+    kiosk.click(maint(kiosk).screen.tabs[Section.KIOSK])
     assert not page.exit.isVisible()
     kiosk.click(page.restart)
     assert page.confirm.isVisible()
@@ -374,8 +374,8 @@ def test_restart_asks_first_and_exit_is_hidden_unless_allowed(
 def test_exit_to_the_desktop_where_allowed(make: Callable[..., Kiosk]) -> None:
     kiosk = make(language="en", allow_exit=True)
     controller = enter(kiosk)
-    page = kiosk.window.maintenance.kiosk
-    kiosk.click(kiosk.window.maintenance.tabs[Section.KIOSK])
+    page = maint(kiosk).screen.kiosk
+    kiosk.click(maint(kiosk).screen.tabs[Section.KIOSK])
     kiosk.click(page.exit)
     kiosk.click(page.confirm.no)  # changed their mind: nothing happens
     assert controller.active
@@ -393,7 +393,7 @@ def test_test_print_names_nobody(make: Callable[..., Kiosk], tmp_path: Path) -> 
     pdf = tmp_path / "test-print.pdf"
     kiosk = make(language="en", printing=SlipPrinting("gui-kiosk", pdf_path=str(pdf)))
     controller = enter(kiosk)
-    screen = kiosk.window.maintenance
+    screen = maint(kiosk).screen
     kiosk.click(screen.tabs[Section.KIOSK])
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=20_000, check_params_cb=_is("print")):
         kiosk.click(screen.kiosk.print)
@@ -410,7 +410,7 @@ def test_test_print_names_nobody(make: Callable[..., Kiosk], tmp_path: Path) -> 
 def test_language_switch_in_maintenance(make: Callable[..., Kiosk]) -> None:
     kiosk = make(language="th")
     enter(kiosk)
-    screen = kiosk.window.maintenance
+    screen = maint(kiosk).screen
     thai = screen.title.plain_text
     kiosk.click(screen.language)
     kiosk.wait_until(lambda: screen.title.plain_text != thai)

@@ -20,7 +20,7 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import StartTimer
 from kiosk.session.events import (
     AgencyAnswered,

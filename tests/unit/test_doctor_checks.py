@@ -25,7 +25,8 @@ from kiosk.doctor.files import (
     check_pin,
 )
 from kiosk.doctor.findings import Finding, Verdict, fail, ok, worst
-from kiosk.doctor.run import DoctorReport, Probe, run_probes
+from kiosk.doctor.probes import Probe, run_probes
+from kiosk.doctor.run import DoctorReport
 from kiosk.pin import write_pin
 from offline_cache import CacheSecret, SnapshotStore
 

@@ -20,8 +20,8 @@ from adapters.base import (
     ResultSource,
 )
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agencies.info import AgencyInfo
 from kiosk.config import validate_config
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import (
     AuditConsent,
     EndReason,

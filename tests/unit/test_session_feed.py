@@ -8,8 +8,9 @@ from datetime import date
 
 from adapters.base import AgencyResult, AgencyStatus, ResultSource
 from cardreader.types import Address, CardData, Gender, PersonName
-from kiosk.agencies.info import AgencyInfo, any_agency_on_loopback
+from kiosk.agencies.roster import any_agency_on_loopback
 from kiosk.config import validate_config
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,

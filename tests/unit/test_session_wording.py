@@ -15,7 +15,7 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import OutOfServiceCause, Tile, TileState, tile_state
 from ui.strings import STRINGS, Words
 from ui.wording import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.agencies.info import AgencyInfo
 from kiosk.doctor.findings import Finding
+from kiosk.session.agency_info import AgencyInfo
 from ui.controls import KioskButton, TextLabel
 from ui.maintenance.page import MaintenancePage
 from ui.maintenance.rows import VerdictRow

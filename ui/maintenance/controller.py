@@ -115,7 +115,17 @@ class MaintenanceController(QObject):
     @property
     def pad_open(self) -> bool:
         """True while the PIN pad is shown."""
-        return self._window.pin_pad_open
+        return self._wired_pad is not None and self._wired_pad.isVisible()
+
+    @property
+    def screen(self) -> MaintenanceScreen:
+        """The maintenance screen, a page of the window built on first use."""
+        return self._screen
+
+    @property
+    def pin_pad(self) -> PinPad:
+        """The PIN pad over the whole window, built on first use (hidden)."""
+        return self._pad
 
     def shutdown(self) -> None:
         """Stop the timers (the app is closing)."""
@@ -126,7 +136,10 @@ class MaintenanceController(QObject):
     def _screen(self) -> MaintenanceScreen:
         """The window's maintenance screen, configured and wired the first time it is needed."""
         if self._wired_screen is None:
-            screen = self._window.maintenance
+            from ui.maintenance.screen import MaintenanceScreen
+
+            screen = MaintenanceScreen()
+            self._window.add_page(screen, for_state=SessionState.MAINTENANCE)
             actions = self._actions
             screen.agencies.set_agencies(actions.agencies)
             screen.cache.configure(
@@ -154,7 +167,10 @@ class MaintenanceController(QObject):
     def _pad(self) -> PinPad:
         """The window's PIN pad, wired the first time it is needed."""
         if self._wired_pad is None:
-            pad = self._window.pin_pad
+            from ui.maintenance.pin_pad import PinPad
+
+            pad = PinPad(self._window)
+            self._window.add_overlay(pad)
             pad.submitted.connect(self._attempt)
             pad.cancelled.connect(self._close_pad)
             pad.touched.connect(self._pad_idle.start)
@@ -211,6 +227,7 @@ class MaintenanceController(QObject):
         words = self._words()
         match answer.outcome:
             case EntryOutcome.ASK_PIN if entry_allowed(self._session.session.state):
+                self._screen.reset()  # built now, so the window has it when the PIN is right
                 self._pad.open(words)
                 self._pad_idle.start()
             case EntryOutcome.NOT_SET:
@@ -265,6 +282,8 @@ class MaintenanceController(QObject):
         """A card went in while the pad was up: the citizen comes first."""
         if self.pad_open and not entry_allowed(view.state):
             self._close_pad()
+        if self.pad_open:
+            self._pad.set_words(Words(view.preferences.language))
         if view.state is SessionState.MAINTENANCE:
             self._window.show_notice("")
 

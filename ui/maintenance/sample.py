@@ -11,11 +11,11 @@ from cardreader.apdu import CommandKind
 from cardreader.pcsc import ApduTiming
 from cardreader.types import CardData
 from kiosk.agencies.health import AgencyHealthReport
-from kiosk.agencies.info import AgencyInfo
 from kiosk.doctor.findings import Finding, fail, ok
 from kiosk.maintenance.card_test import CardTestRead, report_test_read
 from kiosk.maintenance.pages import service_item
 from kiosk.maintenance.status import LogEntry, StatusReport, agency_item
+from kiosk.session.agency_info import AgencyInfo
 
 SAMPLE_DOWN = "farmer"  # the agency the sample shows as not answering
 SAMPLE_SLOW = "cgd"  # ... and the one skipped by its circuit breaker

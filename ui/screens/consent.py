@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import SessionView
 from ui.controls import PhotoFrame, TextLabel, TickBox
 from ui.screens.base import Look, Screen, ScrollPage, panel

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.agencies.info import AgencyInfo
+from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
