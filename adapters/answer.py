@@ -13,8 +13,14 @@ from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from adapters.base import AgencyResult, AgencyStatus, Entitlement, FailureReason, ResultSource
-from adapters.transport import AgencyCallError
+from adapters.base import (
+    AgencyCallError,
+    AgencyResult,
+    AgencyStatus,
+    Entitlement,
+    FailureReason,
+    ResultSource,
+)
 
 # Thailand keeps one offset all year (no daylight saving), so a fixed zone needs no tz database
 # in the frozen app.

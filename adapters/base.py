@@ -196,3 +196,12 @@ class AgencyAdapter(abc.ABC):
 
 def _date_or_none(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+class AgencyCallError(Exception):
+    """A call failed. `message` is plain English with no URL, CID, name or token in it."""
+
+    def __init__(self, reason: FailureReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message

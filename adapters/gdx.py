@@ -26,6 +26,7 @@ from adapters.answer import (
 )
 from adapters.base import (
     AgencyAdapter,
+    AgencyCallError,
     AgencyResult,
     AgencyStatus,
     CitizenIdentity,
@@ -35,7 +36,7 @@ from adapters.base import (
 )
 from adapters.deadline import Deadline
 from adapters.factory import AdapterContext, AdapterFactory, AdapterOptions, AdapterSettings
-from adapters.transport import AgencyCallError, AgencyTransport, HttpCall, HttpReply, probe_endpoint
+from adapters.transport import AgencyTransport, HttpCall, HttpReply, probe_endpoint
 
 # Verify with the agency (DGA) before deployment: the production host of the GDX gateway.
 DEFAULT_BASE_URL = "https://api.egov.go.th"

@@ -25,6 +25,7 @@ from adapters.answer import (
 )
 from adapters.base import (
     AgencyAdapter,
+    AgencyCallError,
     AgencyResult,
     AgencyStatus,
     CitizenIdentity,
@@ -34,7 +35,7 @@ from adapters.base import (
 from adapters.deadline import Deadline
 from adapters.factory import AdapterContext, AdapterOptions, AdapterSettings
 from adapters.nhso_rights import RightSearch, answer_info, rights_of
-from adapters.transport import AgencyCallError, AgencyTransport, HttpCall, HttpReply, probe_endpoint
+from adapters.transport import AgencyTransport, HttpCall, HttpReply, probe_endpoint
 
 # Verify with the agency before deployment: the production host NHSO gives a registered client.
 DEFAULT_BASE_URL = "https://srm.nhso.go.th"

@@ -25,22 +25,17 @@ import requests
 import requests.adapters
 from requests.structures import CaseInsensitiveDict
 
-from adapters.base import FailureReason, HealthProbe
+# AgencyCallError lives in adapters.base (no I/O); adapters written against this module import it
+# from here too.
+from adapters.base import AgencyCallError, FailureReason, HealthProbe
 from adapters.deadline import Deadline
+
+__all__ = ["AgencyCallError", "AgencyTransport", "HttpCall", "HttpReply", "probe_endpoint"]
 
 MAX_ANSWER_BYTES = 1 << 20  # an agency answer is a few KiB; anything near 1 MiB is not one
 RETRY_FLOOR_S = 0.05  # no retry with less time left than this: it could not finish anyway
 USER_AGENT = "gov-smart-kiosk"
 _CHUNK = 64 * 1024
-
-
-class AgencyCallError(Exception):
-    """A call failed. `message` is plain English with no URL, CID, name or token in it."""
-
-    def __init__(self, reason: FailureReason, message: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,12 +30,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.base import CitizenIdentity, FailureReason, ResultSource
+from adapters.base import FailureReason, ResultSource
 from adapters.simulator import AgencySimulator, parse_fault
 from kiosk.agencies.check import CheckOutcome, NetworkState
 from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.agencies.snapshots import load_cache_secret, open_snapshot_store
 from kiosk.config import KioskConfig, validate_config
+from kiosk.session.check_request import CheckRequest
 from offline_cache import CacheSecret, SnapshotEntry, SnapshotStore
 from offline_cache.seal import SnapshotSeal
 
@@ -210,7 +211,7 @@ def _wait_for(condition: Callable[[], bool], what: str) -> float:
 def _timed_check(service: AgencyService, cid: str) -> tuple[float, CheckOutcome]:
     """One check, from the call to the complete answer (all agencies), in seconds."""
     started = time.perf_counter()
-    outcome = service.check(CitizenIdentity(cid)).wait()
+    outcome = service.run(CheckRequest(cid))
     return time.perf_counter() - started, outcome
 
 
@@ -245,7 +246,7 @@ def down_network(workdir: Path, snapshots: int, checks: int) -> dict[str, object
     try:
         _wait_for(lambda: all(a.up for a in service.health().agencies), "every agency up")
         for cid in cids:  # tokens fetched, and each citizen's own snapshots saved
-            service.run(CitizenIdentity(cid))
+            service.run(CheckRequest(cid))
         assert service.flush_snapshots(SEEN_BOUND_S)
 
         online_ns, online = _series(service, cids, checks)

@@ -197,6 +197,7 @@ def run(sessions: int, cold_runs: int, poll_s: float | None = None) -> dict[str,
     from cardreader.virtual_card import REALISTIC_LATENCY, VPCD_PORTS, VirtualCard
     from kiosk.agencies.service import MonitorSettings
     from kiosk.config import validate_config
+    from kiosk.session.check_request import CheckRequest
     from kiosk.session.feed import FIRST_LOOK_S
     from kiosk.session.machine import Session
     from kiosk.session.view import SessionState, SessionView
@@ -244,12 +245,12 @@ def run(sessions: int, cold_runs: int, poll_s: float | None = None) -> dict[str,
             check = services.check
             assert check is not None
 
-            def run_check(cid: str, opt_out: bool, on_result: Callable[..., None]) -> None:
+            def run_check(request: CheckRequest, on_result: Callable[..., None]) -> None:
                 def stamp(result: AgencyResult) -> None:
                     stamps.answers.append(time.perf_counter())
                     on_result(result)
 
-                check(cid, opt_out, stamp)
+                check(request, stamp)
 
             workers = Workers(QThreadPool())
             session = Session(services.session_settings())

@@ -3,7 +3,7 @@
 Seams, each passed in (nothing reached for, no global singletons):
 
 - `KioskParts.session` — `kiosk.session.machine.Session`, built with
-  `SessionSettings.from_config(config, agencies)`; `agencies` are
+  `kiosk.wiring.services.session_settings(config, agencies)`; `agencies` are
   `kiosk.session.agency_info.AgencyInfo` values, filled from the adapters with
   `AgencyInfo.of(adapter)`.
 - `KioskParts.card` — a `kiosk.session.ports.CardReading`: starts a read on the reader thread and
@@ -43,8 +43,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QPixmapCache, QScreen
 
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
 from kiosk.session.ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.session.settings import SessionSettings
 from kiosk.wiring.services import KioskServices, NoAgencyChecks
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
 from ui.maintenance.controller import MaintenanceController
@@ -137,7 +138,6 @@ class KioskApp:
         the check on this app's workers, the audit, the watches; the printer from `[printer]`
         unless `printing` is given; DEMO when an agency is on loopback or `demo`; maintenance
         mode's door and tools (`started_at`: when the kiosk started, for its uptime)."""
-        from kiosk.maintenance.actions import MaintenanceActions
 
         config = services.config
         workers = Workers(pool if pool is not None else QThreadPool())
@@ -154,9 +154,7 @@ class KioskApp:
             printing=printing,
             demo=demo or services.demo,
             watches=services.watches,
-            maintenance=MaintenanceActions.from_services(
-                services, started_at=started_at or datetime.now(UTC)
-            ),
+            maintenance=services.maintenance_actions(started_at=started_at or datetime.now(UTC)),
         )
         return cls(parts, workers=workers, now=now, font=font)
 

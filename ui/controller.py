@@ -238,8 +238,8 @@ class SessionController(QObject):
                 self._timers[timer].stop()
             case StartRead(token, reader):
                 self._card.start_read(reader, ReadFeed(self.post, token))
-            case StartCheck(token, cid, opt_out):
-                self._checks.start_check(cid, opt_out, CheckFeed(self.post, token))
+            case StartCheck(token, request):
+                self._checks.start_check(request, CheckFeed(self.post, token))
             case AuditConsent(token, agreed, opt_out):
                 # A file write: off the GUI thread. A failure is logged by the worker (type).
                 self._workers.run(self._audit.record_consent, token, agreed, opt_out)

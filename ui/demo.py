@@ -23,6 +23,7 @@ from adapters.base import (
 )
 from cardreader.types import Address, CardData, Gender, PersonName
 from kiosk.session.agency_info import AgencyInfo
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.feed import CheckFeed, ReadFeed
 
 DEMO_READER = "Demo reader 00"
@@ -283,9 +284,9 @@ class DemoAgencyChecking:
         self._threads = _DemoThreads()
         self._cancelled_upto = 0
 
-    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+    def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:
         """Start the pretend check; `feed.on_done` after the slowest answer."""
-        del cid, opt_out
+        del request
         remaining = [len(self._results)]
         lock = threading.Lock()
 

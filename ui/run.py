@@ -10,8 +10,8 @@ left.
 
 Never an exit on a bad configuration (no crash loop under systemd): the kiosk runs out of
 service, the cause in the log and in the out-of-service record for maintenance mode, and polls
-the file (`kiosk.config_watch`); once the file is fixed the kiosk is built again from it, in the
-same process. pcscd or the reader going away and coming back is the session's business (out of
+the file (`kiosk.wiring.config_watch`); once the file is fixed the kiosk is built again from it, in
+the same process. pcscd or the reader going away and coming back is the session's business (out of
 service while away). systemd: READY=1 once the window is up, WATCHDOG=1 from a timer on the GUI
 loop when `WATCHDOG_USEC` asks for it (a frozen loop gets the kiosk restarted).
 
@@ -37,12 +37,12 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk import systemd
 from kiosk.config import ConfigError, KioskConfig, config_path, fallback_config, load_config
-from kiosk.config_watch import ConfigWatch, config_problem
 from kiosk.crash import CrashHandler
 from kiosk.logs import configure_logging
 from kiosk.maintenance.door import DESKTOP_EXIT_CODE
 from kiosk.session.events import ConfigBroken, Reset
 from kiosk.session.view import SessionState, SessionView
+from kiosk.wiring.config_watch import ConfigWatch, config_problem
 from kiosk.wiring.services import KioskServices, ReaderSettings
 from ui.app import KioskApp, settle_memory
 from ui.typeface import load_fonts

@@ -39,7 +39,8 @@ from kiosk.session.events import (
     Timer,
     TimerFired,
 )
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, SessionState
 from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
 from ui.illustrations import placeholder_portrait_jpeg

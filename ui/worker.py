@@ -24,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from adapters.base import AgencyResult
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.feed import CheckFeed, ReadFeed
 
 log = logging.getLogger(__name__)
@@ -166,20 +167,20 @@ class _ReaderFault:
 
 
 class WorkerAgencyChecking:
-    """An `AgencyChecking` port over a blocking `check(cid, opt_out, on_result)` function
-    that calls `on_result` for each agency as it lands and returns when the check is over."""
+    """An `AgencyChecking` port over a blocking `check(request, on_result)` function that calls
+    `on_result` for each agency as it lands and returns when the check is over."""
 
     def __init__(
         self,
         workers: Workers,
-        check: Callable[[str, bool, Callable[[AgencyResult], None]], None],
+        check: Callable[[CheckRequest, Callable[[AgencyResult], None]], object],
     ) -> None:
         self._workers = workers
         self._check = check
         self._cancelled_upto = 0  # session tokens only grow: every one up to this is over
         self._lock = threading.Lock()
 
-    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+    def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:
         """Start the check on a worker; `feed.on_done` follows it, however it ends."""
 
         def deliver(result: AgencyResult) -> None:
@@ -190,7 +191,7 @@ class WorkerAgencyChecking:
 
         # A lambda, not `feed.on_done`: PySide holds a bound method's object only weakly, and
         # nothing else keeps this feed alive until the check ends.
-        self._workers.run(self._check, cid, opt_out, deliver, on_done=lambda: feed.on_done())  # noqa: PLW0108
+        self._workers.run(self._check, request, deliver, on_done=lambda: feed.on_done())  # noqa: PLW0108
 
     def cancel_check(self, token: int) -> None:
         """Stop delivering answers of session `token`."""

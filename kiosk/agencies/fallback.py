@@ -13,6 +13,8 @@ English why the live answer failed and what is shown instead; no personal data.
 
 `CitizenFallback` is the hook for one check (`AgencyCheck.run(..., fallback=...)`): it reads the
 citizen's snapshots once, on the first failure, and holds the card data of that check only.
+`with_card_right` applies rule 1 to an NHSO answer that failed before the card's record was in
+(the check waited for the rest of the card read).
 """
 
 from __future__ import annotations
@@ -141,3 +143,18 @@ class CitizenFallback:
             # failure: a check where everything answers live never touches the cache.
             self._read = self._snapshots.get_all(identity.cid)
         return self._read.get(agency)
+
+
+def with_card_right(failed: AgencyResult, nhso: NhsoCardData, today: date) -> AgencyResult:
+    """NHSO's failed answer (`source` none or cache) once the card's record is known: the
+    card's right, unless the cached answer is at least as recent (`kiosk.agencies.fallback`'s
+    rule)."""
+    right = card_right(nhso, today=today)
+    if right is None:
+        return failed
+    card = right.with_source(
+        ResultSource.CARD, reason=failed.reason, message=card_message(failed.reason)
+    )
+    if failed.source is ResultSource.CACHE and snapshot_wins(failed, card):
+        return failed
+    return card

@@ -8,20 +8,21 @@ cache (the snapshot store and its writer thread) and the audit log, all built fr
 - skips at once an agency the monitor sees down or whose breaker is open, so once the kiosk has
   seen the network fail, an answer costs no timeout (the first failure of a check also has the
   monitor probe at once);
-- answers a failed agency from the card (NHSO, when the card's applet data is passed in) or
-  from the cache (`kiosk.agencies.fallback`);
+- answers a failed agency from the card (NHSO, from the record on the citizen's card that the
+  request carries: if the card read is still running, NHSO's failed answer waits a little for
+  it) or from the cache (`kiosk.agencies.fallback`);
 - queues every live `ok`/`not_found` answer for the snapshot writer, which never delays it —
-  unless the citizen opted out (`keep_snapshots=False`): then nothing is written, their
-  snapshots are deleted, and the cache is not read for them;
+  unless the citizen opted out (`CheckRequest.opt_out`): then nothing is written, the cache is
+  not read for them, and their snapshots are deleted once the answers are out;
 - writes one audit line (the keyed HMAC of the CID, never the CID);
 - counts latencies, failures, cache hits, fallback answers and failed cache writes into the
   `KioskMetrics` passed in, if any (`kiosk.agencies.metrics`).
 
 The cache is best-effort: a key file that cannot be read or a database that cannot be opened
 leaves the service answering live (`cache_problem()` says why). Blocking calls (`run`,
-`forget_citizen`) are for worker threads; `check` starts the work on a thread of its own and
-returns a `CheckHandle`. `close()` joins every thread the service started. What `health()`
-reports is described in `kiosk.agencies.health`.
+`forget_citizen`) are for worker threads (the kiosk's: `ui.worker.WorkerAgencyChecking`).
+`close()` joins every thread the service started. What `health()` reports is described in
+`kiosk.agencies.health`.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from adapters.answer import bangkok_now
-from adapters.base import AgencyResult, CitizenIdentity, HealthProbe
+from adapters.base import AgencyResult, CitizenIdentity, HealthProbe, ResultSource
 from adapters.breaker import CircuitBreaker
 from adapters.deadline import Deadline
-from cardreader.types import NhsoCardData
+from kiosk.agencies.card_right import NHSO
 from kiosk.agencies.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.agencies.connectivity import ConnectivityMonitor
-from kiosk.agencies.fallback import CitizenFallback
+from kiosk.agencies.fallback import CitizenFallback, with_card_right
 from kiosk.agencies.health import ServiceHealth, agency_reports
 from kiosk.agencies.metrics import AgencyMetrics
 from kiosk.agencies.roster import AgencySet, build_agencies
@@ -49,11 +50,14 @@ from kiosk.audit import AuditLog, open_audit_log
 from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics
 from kiosk.session.agency_info import AgencyInfo
+from kiosk.session.check_request import CheckRequest
 from offline_cache import CacheStats, HealthState, KeyFileError, SnapshotStore
 
 log = logging.getLogger(__name__)
 
 CLOSE_GRACE_S = 1.0  # beyond a check's deadline, for its threads to notice and end
+CARD_WAIT_S = 2.0  # the rest of a card read (the photo) takes well under a second
+FORGET_TIMEOUT_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,45 +68,6 @@ class MonitorSettings:
     down_interval_s: float = 10.0
     probe_timeout_s: float = 3.0
     tick_s: float = 0.5
-
-
-class CheckHandle:
-    """A check started by `AgencyService.check`: wait for its outcome, or stop its callbacks."""
-
-    def __init__(self) -> None:
-        self._done = threading.Event()
-        self._cancelled = threading.Event()
-        self._outcome: CheckOutcome | None = None
-        self._error: BaseException | None = None
-
-    @property
-    def done(self) -> bool:
-        """True once every agency has answered or the deadline passed."""
-        return self._done.is_set()
-
-    @property
-    def cancelled(self) -> bool:
-        """True after `cancel()`."""
-        return self._cancelled.is_set()
-
-    def cancel(self) -> None:
-        """No more `on_result` calls for this check (the session that wanted it has ended).
-        The check itself runs out its deadline: adapters cannot be interrupted."""
-        self._cancelled.set()
-
-    def wait(self, timeout: float | None = None) -> CheckOutcome:
-        """The outcome; `TimeoutError` if not done within `timeout`. An unexpected error of the
-        check (a bug) is raised here, so a worker reports it instead of waiting forever."""
-        if not self._done.wait(timeout):
-            raise TimeoutError("the check has not finished")
-        if self._error is not None:
-            raise self._error
-        assert self._outcome is not None
-        return self._outcome
-
-    def _finish(self, outcome: CheckOutcome | None, error: BaseException | None) -> None:
-        self._outcome, self._error = outcome, error
-        self._done.set()
 
 
 class AgencyService:
@@ -119,8 +84,11 @@ class AgencyService:
         cache_problem: str | None = None,
         metrics: KioskMetrics | None = None,
         now: Callable[[], datetime] = bangkok_now,
+        card_wait_s: float = CARD_WAIT_S,
     ) -> None:
         self._agencies = agencies
+        self._now = now
+        self._card_wait_s = card_wait_s
         self._store = store
         self._audit = audit
         self._cache_problem = cache_problem
@@ -259,67 +227,27 @@ class AgencyService:
 
     def run(
         self,
-        identity: CitizenIdentity,
-        card_nhso: NhsoCardData | None = None,
-        keep_snapshots: bool = True,
+        request: CheckRequest,
         on_result: OnResult | None = None,
         *,
         actor: str = "kiosk",
     ) -> CheckOutcome:
         """Check one citizen on this thread: `on_result` gets each answer as it lands (a
-        callback that raises is logged and skipped); returns when all are in.
-
-        `card_nhso`: the NHSO applet read from the citizen's card, if any (NHSO's offline
-        source). `keep_snapshots` False: the citizen opted out of the offline copy. `actor`
-        says who asked, for the audit line (`kiosk`, `cli:<user>`)."""
+        callback that raises is logged and skipped); returns when all are in, and, for a
+        citizen who opted out, their snapshots are deleted. `actor` says who asked, for the
+        audit line (`kiosk`, `cli:<user>`)."""
         with self._lock:
             if self._closed:
                 raise RuntimeError("the agency service is closed")
             self._running += 1
         try:
-            return self._run(identity, card_nhso, keep_snapshots, on_result, actor)
+            return self._run(request, on_result, actor)
         finally:
+            if request.opt_out and self.forget_citizen(request.cid, FORGET_TIMEOUT_S) is None:
+                log.warning("an opted-out citizen's snapshots could not be deleted now")
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()
-
-    def check(
-        self,
-        identity: CitizenIdentity,
-        card_nhso: NhsoCardData | None = None,
-        keep_snapshots: bool = True,
-        on_result: OnResult | None = None,
-        *,
-        actor: str = "kiosk",
-    ) -> CheckHandle:
-        """Start `run` on a thread of the service's; `on_result` is called on that thread
-        until the handle is cancelled."""
-        handle = CheckHandle()
-
-        def deliver(result: AgencyResult) -> None:
-            if on_result is not None and not handle.cancelled:
-                on_result(result)
-
-        def work() -> None:
-            outcome: CheckOutcome | None = None
-            error: BaseException | None = None
-            try:
-                outcome = self.run(identity, card_nhso, keep_snapshots, deliver, actor=actor)
-            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits on the handle
-                log.error("agency check failed (%s)", type(exc).__name__)
-                error = exc
-            finally:
-                handle._finish(outcome, error)
-                with self._lock:
-                    self._threads.discard(thread)
-
-        thread = threading.Thread(target=work, name="agency-check", daemon=True)
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the agency service is closed")
-            self._threads.add(thread)
-        thread.start()
-        return handle
 
     def probe_now(self) -> None:
         """Have the connectivity monitor probe every agency on its next tick (a technician's
@@ -415,14 +343,9 @@ class AgencyService:
 
     # --- internals -----------------------------------------------------------------------------
 
-    def _run(
-        self,
-        identity: CitizenIdentity,
-        card_nhso: NhsoCardData | None,
-        keep_snapshots: bool,
-        on_result: OnResult | None,
-        actor: str,
-    ) -> CheckOutcome:
+    def _run(self, request: CheckRequest, on_result: OnResult | None, actor: str) -> CheckOutcome:
+        identity, keep_snapshots = CitizenIdentity(request.cid), not request.opt_out
+        card_known, card_nhso = request.card.known()
         if not keep_snapshots and self._writer is not None:
             self._writer.forget(identity.cid)  # queued: deleted without waiting for it
         fallback = CitizenFallback(
@@ -434,6 +357,8 @@ class AgencyService:
         outcome: CheckOutcome | None = None
         try:
             deliver = _guarded(on_result)
+            if not card_known and deliver is not None:
+                deliver = self._with_late_card(request, deliver)
             if self._metrics is not None:
                 deliver = self._metrics.counting(deliver)
             outcome = self._check.run(
@@ -445,6 +370,19 @@ class AgencyService:
             return outcome
         finally:
             self._record("check", actor, identity.cid, _check_detail(outcome, keep_snapshots))
+
+    def _with_late_card(self, request: CheckRequest, deliver: OnResult) -> OnResult:
+        """`deliver`, where NHSO's failed answer waits (at most `card_wait_s`) for the card
+        read still running, then takes the card's right by the fallback's rule."""
+
+        def late(result: AgencyResult) -> None:
+            if result.agency == NHSO and result.source is not ResultSource.LIVE:
+                nhso = request.card.wait(self._card_wait_s)
+                if nhso is not None:
+                    result = with_card_right(result, nhso, self._now().date())
+            deliver(result)
+
+        return late
 
     def _record(
         self,

@@ -70,8 +70,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     """Validate the CID, ask every enabled agency (the cache answers for those that fail),
     print the answer, write the audit line. Cache problems are warnings: the answer is live."""
-    from adapters.base import CitizenIdentity
     from kiosk.agencies.service import AgencyService
+    from kiosk.session.check_request import CheckRequest
 
     try:
         cid = validate_cid(args.cid)
@@ -94,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         service.start()
         if problem is not None:
             _warn(f"{problem}; answering live only, nothing is cached")
-        outcome = service.run(CitizenIdentity(cid), actor=cli_actor())
+        outcome = service.run(CheckRequest(cid), actor=cli_actor())
         if args.json:
             text = json.dumps(outcome_json(outcome, cid, service.agencies), ensure_ascii=False)
         else:

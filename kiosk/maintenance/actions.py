@@ -1,6 +1,7 @@
 """What maintenance mode does, as plain blocking functions for the screen's workers (no Qt).
 
-`MaintenanceActions.from_services(services, started_at=...)` builds them on the running kiosk:
+`kiosk.wiring.services.KioskServices.maintenance_actions(started_at=...)` builds them on the
+running kiosk:
 
 - `status()`: the status page's data (`kiosk.maintenance.pages`);
 - `log_lines()`: the last 200 lines of the kiosk's log;
@@ -22,7 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.audit import AUDIT_FILE, AuditLog
 from kiosk.config import KioskConfig
 from kiosk.logs import LOG_FILE_NAME, log_dir
 from kiosk.maintenance.door import MaintenanceDoor
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from kiosk.doctor.findings import Finding
     from kiosk.maintenance.card_test import CardTestRead
     from kiosk.maintenance.status import StatusReport
-    from kiosk.wiring.services import KioskServices
 
 log = logging.getLogger(__name__)
 
@@ -67,30 +66,6 @@ class MaintenanceActions:
         self._reader_thread = reader_thread
         self._clock = clock
         self._card_service = card_service
-
-    @classmethod
-    def from_services(
-        cls,
-        services: KioskServices,
-        *,
-        started_at: datetime,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> MaintenanceActions:
-        """The actions of the kiosk `services` runs; the door reads `maintenance.pin_file` and
-        audits to the kiosk's audit log (without a key file, to a log that names nobody)."""
-        config = services.config
-        audit = services.audit_log or AuditLog(
-            config.kiosk.data_dir / AUDIT_FILE, config.kiosk.id, None
-        )
-        door = MaintenanceDoor(config.maintenance.pin_file, audit, clock=clock)
-        return cls(
-            config,
-            door,
-            started_at=started_at,
-            service=services.service,
-            outages=services.outages,
-            reader_thread=lambda: services.reader_thread,
-        )
 
     # --- what the screen needs to know ---------------------------------------------------------
 

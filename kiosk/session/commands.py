@@ -7,9 +7,10 @@ the session itself, which is what keeps every transition testable without Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.events import Timer
 
 
@@ -44,12 +45,11 @@ class StartRead:
 
 @dataclass(frozen=True, slots=True)
 class StartCheck:
-    """Ask every enabled agency about `cid` for session `token`. `opt_out`: write no offline
-    snapshot for this citizen and delete any that exists."""
+    """Ask every enabled agency what `request` says (the citizen, their opt-out, their card's
+    record) for session `token`; report with that token."""
 
     token: int
-    cid: str = field(repr=False)
-    opt_out: bool = False
+    request: CheckRequest
 
 
 @dataclass(frozen=True, slots=True)

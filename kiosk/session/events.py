@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from adapters.base import AgencyResult
-from cardreader.types import CardData
+from cardreader.types import CardData, NhsoCardData
 
 
 class Timer(StrEnum):
@@ -81,6 +81,15 @@ class PhotoRead:
 
     token: int
     jpeg: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecordRead:
+    """The read reached its end: the NHSO record on the card (None: the card has none). It goes
+    into the session's check request, for NHSO's answer when NHSO itself cannot be asked."""
+
+    token: int
+    nhso: NhsoCardData | None = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +223,7 @@ SessionEvent = (
     | CidRead
     | IdentityRead
     | PhotoRead
+    | CardRecordRead
     | ReadFailed
     | AgencyAnswered
     | CheckFinished

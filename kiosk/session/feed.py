@@ -17,10 +17,11 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from adapters.base import AgencyResult
-from cardreader.types import CardData
+from cardreader.types import CardData, NhsoCardData
 from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
+    CardRecordRead,
     CardRemoved,
     CheckFinished,
     CidRead,
@@ -131,9 +132,14 @@ class ReadFeed:
         self._post(PhotoRead(self.token, jpeg))
 
     def read_done(self, card: CardData) -> None:
-        """The whole card; only its photo is news by now."""
+        """The whole card: its photo, and the NHSO record on it (for the check)."""
         if card.photo is not None:
             self._post(PhotoRead(self.token, card.photo))
+        self.card_record_read(card.nhso)
+
+    def card_record_read(self, nhso: NhsoCardData | None) -> None:
+        """The read's end: the card's NHSO record (None: it has none)."""
+        self._post(CardRecordRead(self.token, nhso))
 
     def read_failed(self, error: CardProblem) -> None:
         """The read failed; the error's words go to the "please take your card" screen."""

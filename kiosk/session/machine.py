@@ -29,14 +29,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
 from adapters.base import AgencyResult
 from cardreader.cid import mask_cid
 from cardreader.types import CardData
-from kiosk.config import KioskConfig
-from kiosk.session.agency_info import AgencyInfo
+from kiosk.session.check_request import CardRecord, CheckRequest
 from kiosk.session.commands import (
     AuditConsent,
     BeginMaintenance,
@@ -54,6 +53,7 @@ from kiosk.session.commands import (
 from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
+    CardRecordRead,
     CardRemoved,
     CheckFinished,
     CidRead,
@@ -81,12 +81,12 @@ from kiosk.session.events import (
     TimerFired,
     UserActivity,
 )
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import (
     MAINTENANCE_ENTRY_STATES,
     SESSION_STATES,
     Holder,
     OutOfServiceCause,
-    Preferences,
     ReadFailure,
     SessionState,
     SessionView,
@@ -101,41 +101,6 @@ log = logging.getLogger(__name__)
 _CHECK_GUARD_MARGIN_S = 2.0
 _ASKED_STATES = frozenset({SessionState.QUERYING, SessionState.RESULTS})
 _TOUCH_STATES = frozenset({SessionState.CONSENT, SessionState.QUERYING, SessionState.RESULTS})
-
-
-@dataclass(frozen=True, slots=True)
-class SessionSettings:
-    """What the session needs from the configuration and the wiring."""
-
-    agencies: tuple[AgencyInfo, ...]
-    retention_days: int = 30
-    idle_s: float = 60.0
-    warning_s: float = 30.0  # WCAG 2.2.1: at least 20 s to extend with one tap
-    check_timeout_s: float = 3.0
-    read_guard_s: float = 30.0
-    preferences: Preferences = field(default_factory=Preferences)
-    reader: str | None = None  # the reader to serve; None: the first one the monitor reports
-    maintenance_idle_s: float = 120.0  # maintenance mode ends after this long untouched
-
-    @classmethod
-    def from_config(
-        cls, config: KioskConfig, agencies: tuple[AgencyInfo, ...], reader: str | None = None
-    ) -> SessionSettings:
-        """Settings from the kiosk's configuration and the agencies the wiring built."""
-        return cls(
-            agencies=agencies,
-            retention_days=config.cache.retention_days,
-            idle_s=config.ui.idle_s,
-            warning_s=config.ui.warning_s,
-            check_timeout_s=config.agencies.timeout_s,
-            preferences=Preferences(
-                language=config.ui.language,
-                large_text=config.ui.large_text,
-                high_contrast=config.ui.high_contrast,
-            ),
-            reader=reader,
-            maintenance_idle_s=config.maintenance.idle_s,
-        )
 
 
 class Session:
@@ -164,6 +129,7 @@ class Session:
         # The personal fields; `_wipe` drops them all at once.
         self._cid: str | None = None
         self._card: CardData | None = None
+        self._card_record = CardRecord()  # the card's NHSO record, for this session's check
         self._photo: bytes | None = None
         self._results: dict[str, AgencyResult] = {}
         self._check_done = False
@@ -197,12 +163,18 @@ class Session:
         """The settings this session was built with."""
         return self._settings
 
+    @property
+    def card_record(self) -> CardRecord:
+        """The NHSO record on this session's card, which its check request carries."""
+        return self._card_record
+
     def is_empty(self) -> bool:
         """True when the session holds no personal field (CID, card, photo, answers)."""
         return (
             self._cid is None
             and self._card is None
             and self._photo is None
+            and not self._card_record.held
             and not self._results
             and self._detail is None
         )
@@ -255,7 +227,7 @@ class Session:
                 self._on_card_inserted(reader, already_present, out)
             case CardRemoved(reader):
                 self._on_card_removed(reader, out)
-            case CidRead() | IdentityRead() | PhotoRead() | ReadFailed():
+            case CidRead() | IdentityRead() | PhotoRead() | CardRecordRead() | ReadFailed():
                 self._on_read(event, out)
             case AgencyAnswered() | CheckFinished():
                 self._on_check(event, out)
@@ -345,6 +317,7 @@ class Session:
             self._stop(Timer.IDLE, out)
             return
         self._token += 1
+        self._card_record = CardRecord()
         self._end_reason = None
         self._failure = None
         self._state = SessionState.READING
@@ -365,7 +338,9 @@ class Session:
             self._preferences = self._settings.preferences
 
     def _on_read(
-        self, event: CidRead | IdentityRead | PhotoRead | ReadFailed, out: list[SessionCommand]
+        self,
+        event: CidRead | IdentityRead | PhotoRead | CardRecordRead | ReadFailed,
+        out: list[SessionCommand],
     ) -> None:
         if event.token != self._token or self._state not in SESSION_STATES:
             return  # a read of a session that has ended
@@ -385,7 +360,10 @@ class Session:
                 self._touched(out)
             case PhotoRead(_, jpeg):
                 self._photo = jpeg
+            case CardRecordRead(_, nhso):
+                self._card_record.resolve(nhso)
             case ReadFailed(_, kind, message_th, message_en):
+                self._card_record.resolve(None)
                 if self._state is SessionState.READING:
                     self._end(EndReason.READ_FAILED, out, ReadFailure(kind, message_th, message_en))
                 else:
@@ -400,7 +378,7 @@ class Session:
         self._results = {}
         self._check_done = False
         out.append(AuditConsent(self._token, agreed=True, opt_out=opt_out))
-        out.append(StartCheck(self._token, self._cid, opt_out))
+        out.append(StartCheck(self._token, CheckRequest(self._cid, opt_out, self._card_record)))
         self._start(Timer.CHECK_GUARD, self._settings.check_timeout_s + _CHECK_GUARD_MARGIN_S, out)
         self._touched(out)
 
@@ -561,6 +539,7 @@ class Session:
     def _wipe(self) -> None:
         self._cid = None
         self._card = None
+        self._card_record.drop()
         self._photo = None
         self._results = {}
         self._check_done = False

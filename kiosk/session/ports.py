@@ -3,7 +3,7 @@ audits a consent, and who else hears about it. The screen's controller calls the
 thread; each must return at once and report through the feed it is given, from any thread (see
 `kiosk.session.feed`). A consent audit writes a file: the controller runs it on a worker.
 
-A blocking implementation (a plain `read(reader, progress)` or `check(cid, opt_out, on_result)`
+A blocking implementation (a plain `read(reader, progress)` or `check(request, on_result)`
 function) is made non-blocking by `ui.worker.WorkerCardReading` / `WorkerAgencyChecking`.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.commands import SessionCommand
 from kiosk.session.feed import CheckFeed, ReadFeed
 from kiosk.session.view import SessionView
@@ -31,9 +32,9 @@ class CardReading(Protocol):
 class AgencyChecking(Protocol):
     """Starts agency checks on workers."""
 
-    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
-        """Ask every enabled agency about `cid`; report each answer, then done, through `feed`.
-        `opt_out`: write no offline snapshot for this citizen and delete theirs."""
+    def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:
+        """Ask every enabled agency what `request` says; report each answer, then done,
+        through `feed` (whose token names the session)."""
 
     def cancel_check(self, token: int) -> None:
         """Session `token` ended: nobody waits for its stragglers."""

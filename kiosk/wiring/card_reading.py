@@ -1,16 +1,11 @@
-"""The card reader as the session's `CardReading` port: reads run on the `ReaderThread`, their
-progress becomes session events, and the NHSO record each card carries is kept for that
-citizen's check until their session ends.
+"""The card reader as the session's `CardReading` port: reads run on the `ReaderThread` and
+their progress becomes session events.
 
     session --StartRead(token)--> ReaderCardReading.start_read --> ReaderThread.start_read
     reader thread: cid_read, identity_read, photo_read, read_done | read_failed --> ReadFeed
-                   cid_read / read_done / read_failed --> CardNhsoRecords (for the check)
-    session --EndSession(token)--> cancel_read(token): the read stops, the record is dropped
-
-The card's NHSO record arrives with the whole card (`read_done`, after the photo), while the
-session asks for consent as soon as the identity is in; a citizen who agrees at once may start
-the check before it. `CardNhsoRecords.wait` lets the check wait for it — only when NHSO itself
-fails, which is the only time the record is shown (`kiosk.agencies.citizen`).
+                   (read_done: the photo if it was not sent yet, then the card's NHSO record,
+                   which the session puts into its check request)
+    session --EndSession(token)--> cancel_read(token): the read stops
 """
 
 from __future__ import annotations
@@ -18,91 +13,17 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from cardreader.errors import CardError, CardErrorKind, ReaderFaultError
 from cardreader.reading import ReadOptions
-from cardreader.types import CardData, NhsoCardData
+from cardreader.types import CardData
 from kiosk.session.feed import ReadFeed
 
 if TYPE_CHECKING:  # pyscard is loaded with the reader thread, not with this module
     from cardreader.reader_thread import ReaderThread, ReadJob
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(slots=True)
-class _Record:
-    cid: str = field(repr=False)
-    done: bool = False
-    nhso: NhsoCardData | None = field(default=None, repr=False)
-
-
-class CardNhsoRecords:
-    """The NHSO applet read from each open session's card, by session token (thread-safe).
-
-    Personal data: `forget(token)` drops a session's record when it ends (`cancel_read`).
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Condition()
-        self._records: dict[int, _Record] = {}
-        self._forgotten = 0  # every session up to this one has ended
-
-    def expect(self, token: int, cid: str) -> None:
-        """Session `token` is reading the card of `cid`; its record is still to come (nothing
-        is kept for a session that has already ended: a read cancelled mid-way)."""
-        with self._lock:
-            if token > self._forgotten:
-                self._records[token] = _Record(cid)
-
-    def resolve(self, token: int, nhso: NhsoCardData | None) -> None:
-        """The read of session `token` ended: the card's record (None: no NHSO applet, or the
-        read failed)."""
-        with self._lock:
-            record = self._records.get(token)
-            if record is not None:
-                record.done, record.nhso = True, nhso
-            self._lock.notify_all()
-
-    def forget(self, upto: int) -> None:
-        """Sessions up to `upto` ended: drop their records (anyone waiting gets None)."""
-        with self._lock:
-            self._forgotten = max(self._forgotten, upto)
-            for token in [t for t in self._records if t <= upto]:
-                del self._records[token]
-            self._lock.notify_all()
-
-    def known(self, cid: str) -> tuple[bool, NhsoCardData | None]:
-        """(True, record) once the card of `cid` has been read to the end; (False, None) while
-        its read is still running (or nothing is known about it)."""
-        with self._lock:
-            record = self._find(cid)
-            if record is None or not record.done:
-                return False, None
-            return True, record.nhso
-
-    def wait(self, cid: str, timeout: float) -> NhsoCardData | None:
-        """The record of the card of `cid`, waiting up to `timeout` seconds for its read to end;
-        None when the card has none, the read failed or ended with the session, or time ran out."""
-        with self._lock:
-            self._lock.wait_for(
-                lambda: (r := self._find(cid)) is None or r.done,
-                timeout,
-            )
-            record = self._find(cid)
-            return record.nhso if record is not None and record.done else None
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._records)
-
-    def _find(self, cid: str) -> _Record | None:
-        for token in sorted(self._records, reverse=True):  # the newest session first
-            if self._records[token].cid == cid:
-                return self._records[token]
-        return None
 
 
 class ReaderCardReading:
@@ -116,14 +37,12 @@ class ReaderCardReading:
 
     def __init__(
         self,
-        records: CardNhsoRecords,
         reader: ReaderThread | None = None,
         *,
         options: ReadOptions | None = None,
         on_failure: Callable[[str], None] | None = None,
     ) -> None:
         self._reader = reader
-        self._records = records
         self._options = options if options is not None else ReadOptions()
         self._on_failure = on_failure
         self._lock = threading.Lock()
@@ -145,13 +64,12 @@ class ReaderCardReading:
                 self._jobs[progress.token] = job
 
     def cancel_read(self, token: int) -> None:
-        """Sessions up to `token` ended: stop their reads, drop their cards' records."""
+        """Sessions up to `token` ended: stop their reads."""
         with self._lock:
             ended = [t for t in self._jobs if t <= token]
             jobs = [self._jobs.pop(t) for t in ended]
         for job in jobs:
             job.cancel()
-        self._records.forget(token)
 
     @property
     def reads_running(self) -> int:
@@ -159,12 +77,10 @@ class ReaderCardReading:
         with self._lock:
             return len(self._jobs)
 
-    def _ended(self, relay: _ReadRelay, nhso: NhsoCardData | None, failure: str | None) -> None:
-        token = relay.token
+    def _ended(self, relay: _ReadRelay, failure: str | None) -> None:
         with self._lock:
             relay.ended = True
-            self._jobs.pop(token, None)  # the job holds the whole card: let it go
-        self._records.resolve(token, nhso)
+            self._jobs.pop(relay.token, None)  # the job holds the whole card: let it go
         if failure is not None and self._on_failure is not None:
             try:
                 self._on_failure(failure)
@@ -173,8 +89,7 @@ class ReaderCardReading:
 
 
 class _ReadRelay:
-    """One read's `cardreader.reading.ReadProgress` (reader thread): to the session's feed, and
-    the card's NHSO record to the records."""
+    """One read's `cardreader.reading.ReadProgress` (reader thread), to the session's feed."""
 
     def __init__(self, feed: ReadFeed, port: ReaderCardReading) -> None:
         self._feed = feed
@@ -188,7 +103,6 @@ class _ReadRelay:
         return self._feed.token
 
     def cid_read(self, cid: str) -> None:
-        self._port._records.expect(self._feed.token, cid)
         self._feed.cid_read(cid)
 
     def identity_read(self, card: CardData) -> None:
@@ -199,11 +113,12 @@ class _ReadRelay:
         self._feed.photo_read(jpeg)
 
     def read_done(self, card: CardData) -> None:
-        self._port._ended(self, card.nhso, None)
+        self._port._ended(self, None)
         if card.photo is not None and not self._photo_sent:
             self._feed.photo_read(card.photo)
+        self._feed.card_record_read(card.nhso)
 
     def read_failed(self, error: CardError) -> None:
         cancelled = error.kind is CardErrorKind.CANCELLED
-        self._port._ended(self, None, None if cancelled else error.kind.value)
+        self._port._ended(self, None if cancelled else error.kind.value)
         self._feed.read_failed(error)

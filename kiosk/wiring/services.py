@@ -1,12 +1,12 @@
 """What `kiosk run` holds besides its window, built from a `KioskConfig` — no Qt here.
 
 `KioskServices.from_config(config)` builds the agency service (adapters, check, connectivity
-monitor, offline cache, audit), the card port and the NHSO records shared by the read and the
-check, the consent audit, the metrics (and their endpoint when `metrics.listen` is set) and the
-out-of-service record. `start(card_events)` starts the reader thread (the session hears the
-card monitor through `card_events`) and the agency service; `close()` stops and joins all of
-it. `KioskServices.out_of_service(config, problem)` is the kiosk whose configuration cannot be
-used: no agencies, but the reader monitor still runs, so maintenance mode sees the readers.
+monitor, offline cache, audit), the card port, the consent audit, the metrics (and their endpoint
+when `metrics.listen` is set) and the out-of-service record. `start(card_events)` starts the reader
+thread (the session hears the card monitor through `card_events`) and the agency service; `close()`
+stops and joins all of it. `KioskServices.out_of_service(config, problem)` is the kiosk whose
+configuration cannot be used: no agencies, but the reader monitor still runs, so maintenance mode
+sees the readers.
 
 The Qt side puts these into its `ui.app.KioskParts` (`ui.app.KioskApp.from_services`):
     session=Session(services.session_settings()), card=services.card,
@@ -17,25 +17,31 @@ The Qt side puts these into its `ui.app.KioskParts` (`ui.app.KioskApp.from_servi
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from cardreader.errors import PcscdNotRunningError
-from kiosk.agencies.citizen import CitizenCheck
+from kiosk.agencies.check import CheckOutcome, OnResult
 from kiosk.agencies.roster import any_agency_on_loopback
 from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.agencies.snapshots import load_cache_secret
-from kiosk.audit import AuditLog, open_audit_log
+from kiosk.audit import AUDIT_FILE, AuditLog, open_audit_log
 from kiosk.config import KioskConfig
+from kiosk.maintenance.actions import MaintenanceActions
+from kiosk.maintenance.door import MaintenanceDoor
 from kiosk.metrics import KioskMetrics, MetricsServer
 from kiosk.session.agency_info import AgencyInfo
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.feed import CheckFeed
-from kiosk.session.machine import SessionSettings
-from kiosk.session.metrics import SessionMetrics
 from kiosk.session.outage import Outages
 from kiosk.session.ports import AuditLogConsent, ConsentAudit, SessionWatch
-from kiosk.session.view import OutOfServiceCause
-from kiosk.wiring.card_reading import CardNhsoRecords, ReaderCardReading
+from kiosk.session.settings import SessionSettings
+from kiosk.session.view import OutOfServiceCause, Preferences
+from kiosk.wiring.card_reading import ReaderCardReading
+from kiosk.wiring.session_metrics import SessionMetrics
 from offline_cache import KeyFileError
 
 if TYPE_CHECKING:  # pyscard is loaded when the reader thread starts
@@ -59,9 +65,9 @@ class NoAgencyChecks:
     """The `AgencyChecking` port of a kiosk with no usable configuration: it is out of service,
     so never asked; if it were, the check would be over at once with nothing to report."""
 
-    def start_check(self, cid: str, opt_out: bool, feed: CheckFeed) -> None:
+    def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:
         """Nothing to ask."""
-        del cid, opt_out
+        del request
         feed.on_done()
 
     def cancel_check(self, token: int) -> None:
@@ -90,13 +96,12 @@ class KioskServices:
     audit_log: AuditLog | None = None
     metrics: KioskMetrics | None = None
     metrics_server: MetricsServer | None = None
-    records: CardNhsoRecords = field(default_factory=CardNhsoRecords)
     card: ReaderCardReading = field(init=False)
     _reader_thread: ReaderThread | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         hook = SessionMetrics(self.metrics).card_read_failed if self.metrics else None
-        self.card = ReaderCardReading(self.records, on_failure=hook)
+        self.card = ReaderCardReading(on_failure=hook)
 
     # --- building ------------------------------------------------------------------------------
 
@@ -157,11 +162,28 @@ class KioskServices:
         return any_agency_on_loopback(self.config.agencies)
 
     @property
-    def check(self) -> CitizenCheck | None:
-        """The blocking check function for a worker (None when broken)."""
-        if self.service is None:
-            return None
-        return CitizenCheck(self.service, self.records)
+    def check(self) -> Callable[[CheckRequest, OnResult], CheckOutcome] | None:
+        """The blocking check for a worker, `AgencyService.run` (None when broken)."""
+        return self.service.run if self.service is not None else None
+
+    def maintenance_actions(
+        self, *, started_at: datetime, clock: Callable[[], float] = time.monotonic
+    ) -> MaintenanceActions:
+        """Maintenance mode's actions on this kiosk; the door reads `maintenance.pin_file` and
+        audits to the kiosk's audit log (without a key file, to a log that names nobody)."""
+        config = self.config
+        audit = self.audit_log or AuditLog(
+            config.kiosk.data_dir / AUDIT_FILE, config.kiosk.id, None
+        )
+        door = MaintenanceDoor(config.maintenance.pin_file, audit, clock=clock)
+        return MaintenanceActions(
+            config,
+            door,
+            started_at=started_at,
+            service=self.service,
+            outages=self.outages,
+            reader_thread=lambda: self.reader_thread,
+        )
 
     @property
     def consent_audit(self) -> ConsentAudit:
@@ -185,7 +207,7 @@ class KioskServices:
 
     def session_settings(self) -> SessionSettings:
         """The session's settings from the configuration."""
-        return SessionSettings.from_config(self.config, self.agencies, reader=self.reader.name)
+        return session_settings(self.config, self.agencies, reader=self.reader.name)
 
     # --- running -------------------------------------------------------------------------------
 
@@ -241,3 +263,23 @@ def _serve_metrics(metrics: KioskMetrics, listen: str | None) -> MetricsServer |
     except (OSError, ValueError) as exc:
         log.error("metrics endpoint not started on %s (%s)", listen, exc)
         return None
+
+
+def session_settings(
+    config: KioskConfig, agencies: tuple[AgencyInfo, ...], reader: str | None = None
+) -> SessionSettings:
+    """The session's settings from the kiosk's configuration and the agencies built from it."""
+    return SessionSettings(
+        agencies=agencies,
+        retention_days=config.cache.retention_days,
+        idle_s=config.ui.idle_s,
+        warning_s=config.ui.warning_s,
+        check_timeout_s=config.agencies.timeout_s,
+        preferences=Preferences(
+            language=config.ui.language,
+            large_text=config.ui.large_text,
+            high_contrast=config.ui.high_contrast,
+        ),
+        reader=reader,
+        maintenance_idle_s=config.maintenance.idle_s,
+    )

@@ -17,18 +17,18 @@ from typing import Any
 
 import pytest
 
-from adapters.base import CitizenIdentity
 from adapters.simulator import AgencySimulator
 from cardreader.pcscd_process import VPCD_READERS, PcscdService
 from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.config import KioskConfig, validate_config
 from kiosk.doctor.findings import Verdict
 from kiosk.maintenance.status import StatusReport, kiosk_status
+from kiosk.session.check_request import CheckRequest
 from tests.fixtures import kiosk_user
 from tests.fixtures.agency_sim import write_toml
 
 LIVENESS_S = 10.0  # far above a probe round (0.5 s)
-DEMO = CitizenIdentity("1120100345899")
+DEMO = CheckRequest("1120100345899")
 ORDER = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
 QUIET_MONITOR = MonitorSettings(
     interval_s=3600, down_interval_s=3600, probe_timeout_s=0.5, tick_s=0.02
@@ -95,7 +95,9 @@ def test_healthy_kiosk_status_is_all_ok_with_readers_agencies_and_cache(
         "disk",
     ]
     assert set(found.values()) == {Verdict.OK}, {k: v for k, v in found.items() if v != "ok"}
-    readers = {r["reader"]: r["card"] for r in report.item("readers").details["readers"]}  # type: ignore[index, union-attr]
+    listed = report.item("readers").details["readers"]
+    assert isinstance(listed, list)
+    readers = {r["reader"]: r["card"] for r in listed}
     assert readers == {VPCD_READERS[0]: True, VPCD_READERS[1]: False}
     nhso = report.item("agency.nhso").details
     assert nhso["breaker"] == "closed"

@@ -234,7 +234,7 @@ def test_the_cards_health_right_stands_in_when_nhso_fails(
     kiosk.insert("nhso", latency=Latency(per_apdu_s=0.04))  # the photo takes about a second
     kiosk.wait_state(SessionState.CONSENT)
     assert not kiosk.window.consent.photo.has_photo  # the read is still going
-    assert kiosk.services.records.known(shipped_profile("nhso").cid) == (False, None)
+    assert kiosk.session.card_record.known() == (False, None)
     kiosk.press(kiosk.window.bar.primary)  # agree at once
     kiosk.wait_state(SessionState.RESULTS)
     nhso = next(t for t in kiosk.session.view.tiles if t.agency.id == "nhso")

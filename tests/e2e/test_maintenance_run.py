@@ -20,7 +20,8 @@ from kiosk.audit import AUDIT_FILE
 from kiosk.maintenance.door import DESKTOP_EXIT_CODE
 from kiosk.pin import write_pin
 from tests.fixtures.agency_sim import sim_config_data, write_toml
-from ui.maintenance.screen import Section
+from ui.maintenance.pin_pad import PinPad
+from ui.maintenance.screen import MaintenanceScreen, Section
 from ui.run import run_app
 from ui.window import KioskWindow
 
@@ -46,6 +47,18 @@ def click(widget: object) -> None:
     QTest.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[call-overload]
 
 
+def pad_of(window: KioskWindow) -> PinPad | None:
+    """The maintenance PIN pad over `window` (built at the first knock)."""
+    return window.findChild(PinPad)
+
+
+def screen_of(window: KioskWindow) -> MaintenanceScreen:
+    """The maintenance screen in `window` (built at the first knock)."""
+    screen = window.findChild(MaintenanceScreen)
+    assert screen is not None
+    return screen
+
+
 def enter_maintenance(window: KioskWindow) -> Iterator[None]:
     """Five taps in the corner, then the PIN."""
     for _ in range(5):
@@ -53,17 +66,19 @@ def enter_maintenance(window: KioskWindow) -> Iterator[None]:
         QTest.mouseClick(
             target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, QPoint(12, 12))
         )
-    yield from until(window.pin_pad.isVisible)
+    yield from until(lambda: (pad := pad_of(window)) is not None and pad.isVisible())
+    pad = pad_of(window)
+    assert pad is not None
     for digit in PIN:
-        click(window.pin_pad.keys[digit])
-    click(window.pin_pad.keys["ok"])
-    yield from until(lambda: window.stack.currentWidget() is window.maintenance)
+        click(pad.keys[digit])
+    click(pad.keys["ok"])
+    yield from until(lambda: window.stack.currentWidget() is screen_of(window))
 
 
 def choose(window: KioskWindow, which: str) -> None:
     """On the kiosk page: "restart" or "exit", then "yes"."""
-    page = window.maintenance.kiosk
-    click(window.maintenance.tabs[Section.KIOSK])
+    page = screen_of(window).kiosk
+    click(screen_of(window).tabs[Section.KIOSK])
     click(page.restart if which == "restart" else page.exit)
     click(page.confirm.yes)
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.base import CitizenIdentity
 from adapters.simulator import AgencySimulator, parse_fault
 from kiosk.agencies.service import AgencyService
 from kiosk.config import KioskConfig, validate_config
 from kiosk.metrics import KioskMetrics, MetricsServer
+from kiosk.session.check_request import CheckRequest
 
-DEMO = CitizenIdentity("1120100345899")  # nhso, sso, welfare ok; the other four not_found
+DEMO = CheckRequest("1120100345899")  # nhso, sso, welfare ok; the other four not_found
 ORDER = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -153,8 +153,9 @@ def test_an_agency_skipped_by_its_open_breaker_is_counted_as_a_failure_but_not_t
     for _ in range(3):  # the breaker opens after three failures in a row
         service.run(DEMO)
     outcome = service.run(DEMO)
-    assert outcome.result("sso").reason is not None
-    assert outcome.result("sso").reason.value == "circuit_open"
+    reason = outcome.result("sso").reason
+    assert reason is not None
+    assert reason.value == "circuit_open"
     samples = scrape(endpoint.port)
     assert value(samples, "kiosk_agency_request_seconds_count", agency="sso") == 3
     assert value(samples, "kiosk_agency_failures_total", agency="sso", reason="server_error") == 3

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from adapters.answer import BANGKOK, bangkok_now
-from adapters.base import AgencyResult, AgencyStatus, CitizenIdentity, FailureReason, ResultSource
+from adapters.base import AgencyResult, AgencyStatus, FailureReason, ResultSource
 from adapters.breaker import BreakerState
 from adapters.simulator import AgencySimulator, parse_fault
 from cardreader import layout
@@ -29,13 +29,14 @@ from kiosk.agencies.service import AgencyService, MonitorSettings
 from kiosk.agencies.snapshots import open_snapshot_store, result_to_payload
 from kiosk.audit import AUDIT_FILE
 from kiosk.config import KioskConfig, validate_config
+from kiosk.session.check_request import CardRecord, CheckRequest
 from offline_cache import HealthState
 
 LIVENESS = 10.0  # far above a check (timeout 1 s) and a probe round (0.5 s)
-DEMO = CitizenIdentity("1120100345899")  # nhso, sso, welfare ok; the other four not_found
-CARD_CITIZEN = CitizenIdentity("1320100890127")  # the NHSO applet card's citizen
-NOBODY = CitizenIdentity("1101400223340")  # known to no agency
-FRESH = CitizenIdentity("3400100567895")  # never checked in these tests unless said
+DEMO = CheckRequest("1120100345899")  # nhso, sso, welfare ok; the other four not_found
+CARD_CITIZEN = CheckRequest("1320100890127")  # the NHSO applet card's citizen
+NOBODY = CheckRequest("1101400223340")  # known to no agency
+FRESH = CheckRequest("3400100567895")  # never checked in these tests unless said
 ORDER = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
 # Probes only when told (the first round, and the nudge of a check that could not reach an
 # agency), so each test decides when the monitor looks.
@@ -57,6 +58,18 @@ def service_threads() -> list[str]:
     return sorted(
         t.name for t in threading.enumerate() if _SERVICE_THREAD.match(t.name) and t.is_alive()
     )
+
+
+def opted_out(request: CheckRequest) -> CheckRequest:
+    """The same citizen, who ticked "don't keep an offline copy"."""
+    return dataclasses.replace(request, opt_out=True)
+
+
+def carrying(request: CheckRequest, nhso: NhsoCardData) -> CheckRequest:
+    """The same citizen, whose card read ended with this NHSO record."""
+    card = CardRecord()
+    card.resolve(nhso)
+    return dataclasses.replace(request, card=card)
 
 
 def card_nhso(**changes: Any) -> NhsoCardData:
@@ -102,7 +115,7 @@ def service(make_service: Callable[..., AgencyService]) -> AgencyService:
     return make_service()
 
 
-def saved(config: KioskConfig, identity: CitizenIdentity) -> dict[str, Any]:
+def saved(config: KioskConfig, identity: CheckRequest) -> dict[str, Any]:
     """What the cache file holds for a citizen, read through a second handle on the file."""
     with open_snapshot_store(config, purge_on_open=False) as store:
         return {agency: snap.as_of for agency, snap in store.get_all(identity.cid).items()}
@@ -233,7 +246,7 @@ def test_the_card_answers_for_nhso_when_nhso_fails_and_nothing_is_saved(
     service: AgencyService, agency_sim: AgencySimulator
 ) -> None:
     agency_sim.faults.add(parse_fault("nhso=status:503"))
-    outcome = service.run(CARD_CITIZEN, card_nhso())
+    outcome = service.run(carrying(CARD_CITIZEN, card_nhso()))
     nhso = outcome.result("nhso")
     assert (nhso.status, nhso.source, nhso.reason) == (
         AgencyStatus.OK,
@@ -250,7 +263,7 @@ def test_the_card_answers_for_nhso_when_nhso_fails_and_nothing_is_saved(
 
 
 def test_a_live_nhso_answer_ignores_the_card(service: AgencyService) -> None:
-    nhso = service.run(CARD_CITIZEN, card_nhso()).result("nhso")
+    nhso = service.run(carrying(CARD_CITIZEN, card_nhso())).result("nhso")
     assert nhso.source is ResultSource.LIVE
 
 
@@ -260,7 +273,7 @@ def test_a_snapshot_newer_than_the_cards_update_wins_over_the_card(
     live = service.run(CARD_CITIZEN).result("nhso")  # saved today; the card: June 2024
     assert service.flush_snapshots(LIVENESS)
     agency_sim.faults.add(parse_fault("nhso=reset"))
-    nhso = service.run(CARD_CITIZEN, card_nhso()).result("nhso")
+    nhso = service.run(carrying(CARD_CITIZEN, card_nhso())).result("nhso")
     assert nhso.source is ResultSource.CACHE
     assert nhso.as_of == live.as_of
 
@@ -278,7 +291,7 @@ def test_a_card_updated_after_the_snapshot_wins_over_the_snapshot(
     # ...and since then a hospital updated the card.
     card = card_nhso(update_date=(three_days_ago + timedelta(days=1)).date())
     agency_sim.faults.add(parse_fault("nhso=reset"))
-    nhso = service.run(CARD_CITIZEN, card).result("nhso")
+    nhso = service.run(carrying(CARD_CITIZEN, card)).result("nhso")
     assert nhso.source is ResultSource.CARD
     assert nhso.as_of is not None
     assert nhso.as_of.date() == (three_days_ago + timedelta(days=1)).astimezone(BANGKOK).date()
@@ -295,20 +308,20 @@ def test_an_opted_out_check_writes_nothing_deletes_what_was_saved_and_reads_none
     assert service.flush_snapshots(LIVENESS)
     assert len(saved(config, DEMO)) == 7
 
-    opted_out = service.run(DEMO, keep_snapshots=False)
-    assert {r.source for r in opted_out.results} == {ResultSource.LIVE}
+    answered = service.run(opted_out(DEMO))
+    assert {r.source for r in answered.results} == {ResultSource.LIVE}
     assert service.flush_snapshots(LIVENESS)
     assert saved(config, DEMO) == {}
     assert len(saved(config, NOBODY)) == 7  # nobody else is touched
 
-    service.run(FRESH, keep_snapshots=False)
+    service.run(opted_out(FRESH))
     assert service.flush_snapshots(LIVENESS)
     assert saved(config, FRESH) == {}
 
     service.run(DEMO)  # agreed this time: saved again
     assert service.flush_snapshots(LIVENESS)
     agency_sim.stop()
-    offline = service.run(DEMO, keep_snapshots=False)
+    offline = service.run(opted_out(DEMO))
     assert {r.source for r in offline.results} == {ResultSource.NONE}  # not read for them
     assert service.flush_snapshots(LIVENESS)
     assert saved(config, DEMO) == {}
@@ -340,9 +353,10 @@ def test_each_check_writes_an_audit_line_with_the_keyed_hmac_and_no_cid(
 ) -> None:
     agency_sim.faults.add(parse_fault("cgd=reset"))
     service.run(DEMO)
-    service.run(DEMO, keep_snapshots=False, actor="cli:tester")
+    service.run(opted_out(DEMO), actor="cli:tester")
     text = (config.kiosk.data_dir / AUDIT_FILE).read_text()
-    first, second = (json.loads(line) for line in text.splitlines())
+    lines = [json.loads(line) for line in text.splitlines()]
+    first, second = (line for line in lines if line["event"] == "check")
     assert (first["event"], first["actor"], first["kiosk"]) == ("check", "kiosk", "offline-test")
     assert re.fullmatch(r"[0-9a-f]{64}", first["citizen"])
     assert second["citizen"] == first["citizen"]  # linkable on this kiosk, by nobody else
@@ -354,7 +368,9 @@ def test_each_check_writes_an_audit_line_with_the_keyed_hmac_and_no_cid(
     }
     assert (second["actor"], second["detail"]["keep_snapshots"]) == ("cli:tester", False)
     assert DEMO.cid not in text
-    assert service.health().audit_lines == 2
+    # The opted-out check also deletes the citizen's snapshots, audited as `cache.forget`.
+    assert [line["event"] for line in lines] == ["check", "check", "cache.forget"]
+    assert service.health().audit_lines == 3
 
 
 @pytest.mark.parametrize(
@@ -375,21 +391,12 @@ def test_the_network_field_says_what_the_check_saw_even_when_the_cache_answers(
     assert service.run(DEMO).network is network
 
 
-def test_a_started_check_reports_each_answer_and_cancel_stops_the_callbacks(
-    service: AgencyService, agency_sim: AgencySimulator
-) -> None:
+def test_a_check_reports_each_answer_as_it_lands(service: AgencyService) -> None:
+    """(A session that ends stops hearing its check in the port: tests/gui/test_workers.py.)"""
     landed: list[str] = []
-    outcome = service.check(DEMO, on_result=lambda r: landed.append(r.agency)).wait(LIVENESS)
+    outcome = service.run(DEMO, on_result=lambda r: landed.append(r.agency))
     assert sorted(landed) == sorted(ORDER)
     assert tuple(r.agency for r in outcome.results) == ORDER
-
-    agency_sim.faults.add(parse_fault("all=latency:300"))
-    late: list[str] = []
-    handle = service.check(DEMO, on_result=lambda r: late.append(r.agency))
-    handle.cancel()  # the session ended before anything landed
-    assert len(handle.wait(LIVENESS).results) == 7
-    assert handle.done
-    assert late == []
 
 
 def test_a_broken_result_callback_costs_no_answer(
@@ -410,11 +417,13 @@ def test_close_joins_every_thread_even_with_a_check_hanging(
 ) -> None:
     service = AgencyService.from_config(config, monitor=QUIET_MONITOR).start()
     agency_sim.faults.add(parse_fault("all=hang"))
-    handle = service.check(DEMO)
+    worker = threading.Thread(target=service.run, args=(DEMO,), name="a-worker")  # the kiosk's
+    worker.start()
     wait_until(lambda: any(name.startswith("agency-nhso") for name in service_threads()))
     service.close()  # waits out the check (deadline 1 s), then stops monitor and writer
     assert service_threads() == []
-    assert handle.done
+    worker.join(LIVENESS)
+    assert not worker.is_alive()
     with pytest.raises(RuntimeError, match="closed"):
         service.run(DEMO)
 

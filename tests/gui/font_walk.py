@@ -85,7 +85,8 @@ def walk_window(use: FontUse, window: QWidget) -> None:
 
 def walk() -> FontUse:
     """Every scene of `kiosk screenshots` at 1080x1920 in Thai and English, and the slip."""
-    from kiosk.session.machine import Session, SessionSettings
+    from kiosk.session.machine import Session
+    from kiosk.session.settings import SessionSettings
     from kiosk.session.view import Preferences
     from ui import screenshots
     from ui.demo import DEMO_AGENCIES

@@ -17,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from adapters.base import AgencyResult
 from cardreader.types import CardData
 from kiosk.session.events import CardInserted, CardRemoved, ReadersChanged, SessionEvent
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import SessionState, SessionView
 from ui.app import KioskApp, KioskParts
 from ui.controller import SlipPrinting

@@ -32,7 +32,8 @@ from kiosk.audit import AUDIT_FILE
 from kiosk.config import validate_config
 from kiosk.pin import write_pin
 from kiosk.session.feed import FIRST_LOOK_S
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import SessionState, SessionView
 from kiosk.wiring.services import KioskServices, ReaderSettings
 from tests.fixtures.pcsc import VpcdSlots
@@ -151,10 +152,11 @@ def personal_strings_of(profile: str) -> list[str]:
 
 def assert_kiosk_holds_nothing(kiosk: RealKiosk, profile: str) -> None:
     """After a session ended: no widget holds the holder's name or CID (text, photo), the
-    session is empty, no slip is held, and the card port keeps no read or NHSO record."""
+    session is empty, no slip is held, the card port keeps no read and the session no NHSO
+    record of the card."""
     assert_window_holds_nothing(kiosk.app, kiosk.session, personal_strings_of(profile))
     assert kiosk.services.card.reads_running == 0, "a card read is still held"
-    assert len(kiosk.services.records) == 0, "a card's NHSO record is still held"
+    assert not kiosk.session.card_record.held, "a card's NHSO record is still held"
 
 
 def real_kiosk_factory(

@@ -40,7 +40,8 @@ from kiosk.session.events import (
     Timer,
     TimerFired,
 )
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, TileState
 from tests.gui.kiosk_harness import the_card
 from ui.controls import TextLabel

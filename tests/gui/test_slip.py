@@ -22,7 +22,8 @@ from kiosk.session.events import (
     PrintRequested,
     ReadersChanged,
 )
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, SessionState
 from tests.gui.kiosk_harness import Kiosk, assert_no_personal_data, the_card
 from ui.controller import SlipPrinting

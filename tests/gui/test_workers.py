@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt, QThread, QThreadPool, QTimer
 from pytestqt.qtbot import QtBot
 
 from adapters.base import AgencyResult, AgencyStatus, ResultSource
+from kiosk.session.check_request import CheckRequest
 from kiosk.session.events import SessionEvent, UserActivity
 from kiosk.session.feed import CheckFeed, ReadFeed
 from kiosk.session.view import SessionState
@@ -143,8 +144,8 @@ def test_screen_stays_alive_while_card_and_agencies_are_slow(make_kiosk: MakeKio
         progress.cid_read(DEMO_CID)
         progress.identity_read(demo_card(None))
 
-    def slow_check(cid: str, opt_out: bool, on_result: Callable[[AgencyResult], None]) -> None:
-        del cid, opt_out
+    def slow_check(request: CheckRequest, on_result: Callable[[AgencyResult], None]) -> None:
+        del request
         for agency in ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer"):
             time.sleep(0.2)
             on_result(_result(agency))
@@ -191,12 +192,12 @@ def test_worker_check_reports_done_even_when_the_check_raises(
 ) -> None:
     posted: list[SessionEvent] = []
 
-    def failing(cid: str, opt_out: bool, on_result: Callable[[AgencyResult], None]) -> None:
+    def failing(request: CheckRequest, on_result: Callable[[AgencyResult], None]) -> None:
         on_result(AgencyResult("nhso", AgencyStatus.OK, ResultSource.LIVE, None))
         raise RuntimeError("adapter bug")
 
     checking = WorkerAgencyChecking(workers, failing)
-    checking.start_check(DEMO_CID, False, CheckFeed(posted.append, token=4))
+    checking.start_check(CheckRequest(DEMO_CID), CheckFeed(posted.append, token=4))
     qtbot.waitUntil(lambda: len(posted) == 2, timeout=5000)
     assert [type(e).__name__ for e in posted] == ["AgencyAnswered", "CheckFinished"]
 
@@ -205,12 +206,12 @@ def test_worker_check_drops_answers_of_a_cancelled_session(qtbot: QtBot, workers
     posted: list[SessionEvent] = []
     go = threading.Event()
 
-    def check(cid: str, opt_out: bool, on_result: Callable[[AgencyResult], None]) -> None:
+    def check(request: CheckRequest, on_result: Callable[[AgencyResult], None]) -> None:
         go.wait(5)
         on_result(AgencyResult("nhso", AgencyStatus.OK, ResultSource.LIVE, None))
 
     checking = WorkerAgencyChecking(workers, check)
-    checking.start_check(DEMO_CID, False, CheckFeed(posted.append, token=9))
+    checking.start_check(CheckRequest(DEMO_CID), CheckFeed(posted.append, token=9))
     checking.cancel_check(9)
     go.set()
     qtbot.waitUntil(lambda: len(posted) == 1, timeout=5000)

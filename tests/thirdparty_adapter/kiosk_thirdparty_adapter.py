@@ -13,6 +13,7 @@ from pydantic import Field
 from adapters.answer import from_call_error, live_result
 from adapters.base import (
     AgencyAdapter,
+    AgencyCallError,
     AgencyResult,
     AgencyStatus,
     CitizenIdentity,
@@ -23,7 +24,7 @@ from adapters.base import (
 )
 from adapters.deadline import Deadline
 from adapters.factory import AdapterConfigError, AdapterContext, AdapterOptions, AdapterSettings
-from adapters.transport import AgencyCallError, AgencyTransport, HttpCall, probe_endpoint
+from adapters.transport import AgencyTransport, HttpCall, probe_endpoint
 
 
 class Options(AdapterOptions):

@@ -104,14 +104,15 @@ def test_clear_by_target_or_all() -> None:
 
 def test_the_shipped_data_set_covers_every_case_with_valid_cids() -> None:
     data = Dataset.default()
-    codes = set()
+    codes: set[str] = set()
     for cid in data.cids():
         nhso = data.answer("nhso", cid)
         if nhso:
             codes.update(f["mainInscl"]["id"] for f in nhso["funds"])
     assert {"UCS", "WEL", "OFC", "SSS", "SSI", "LGO", "PVT", "STP"} <= codes
     assert codes - {"UCS", "WEL", "OFC", "SSS", "SSI", "LGO", "PVT", "STP"}  # one other code
-    assert any(data.answer("nhso", c) and data.answer("nhso", c)["deathDate"] for c in data.cids())
+    answers = [data.answer("nhso", c) for c in data.cids()]
+    assert any(a is not None and a["deathDate"] for a in answers)
     assert any(all(data.answer(a, c) is None for a in ("nhso", "sso")) for c in data.cids())
     for agency in ("sso", "welfare", "elderly", "disability", "cgd", "farmer"):
         assert any(data.answer(agency, c) for c in data.cids()), agency

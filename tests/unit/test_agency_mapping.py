@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from adapters.answer import parse_answer
-from adapters.base import EntitlementStatus, FailureReason
+from adapters.base import AgencyCallError, EntitlementStatus, FailureReason
 from adapters.gdx_agencies import (
     read_cgd,
     read_disability,
@@ -19,7 +19,6 @@ from adapters.gdx_agencies import (
     read_welfare,
 )
 from adapters.nhso_rights import RIGHT_TITLES, RightSearch, answer_info, rights_of
-from adapters.transport import AgencyCallError
 
 TODAY = date(2026, 11, 24)
 

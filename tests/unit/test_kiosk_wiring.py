@@ -1,5 +1,5 @@
-"""The Qt-free parts of `kiosk run`'s wiring: the card's NHSO records shared by the read and the
-check, the late card fallback, the out-of-service record, the session metrics, the config
+"""The Qt-free parts of `kiosk run`'s wiring: the card's NHSO record in the check request, the
+late card fallback, the out-of-service record, the session metrics, the config
 watch."""
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import pytest
 from adapters.answer import BANGKOK
 from adapters.base import AgencyResult, AgencyStatus, FailureReason, ResultSource
 from cardreader.types import NhsoCardData
-from kiosk.agencies.citizen import with_card_right
-from kiosk.config_watch import ConfigWatch, config_problem
+from kiosk.agencies.fallback import with_card_right
 from kiosk.metrics import KioskMetrics
+from kiosk.session.check_request import CardRecord, CheckRequest
 from kiosk.session.commands import EndReason, EndSession
-from kiosk.session.metrics import SessionMetrics
 from kiosk.session.outage import Outages
 from kiosk.session.view import OutOfServiceCause, Preferences, SessionState, SessionView
-from kiosk.wiring.card_reading import CardNhsoRecords
+from kiosk.wiring.config_watch import ConfigWatch, config_problem
+from kiosk.wiring.session_metrics import SessionMetrics
 
 CID = "1320100890127"
 CARD = NhsoCardData(
@@ -42,53 +42,54 @@ def view(state: SessionState, *causes: OutOfServiceCause) -> SessionView:
     return SessionView(state, 0, Preferences(), (), 30, out_of_service=frozenset(causes))
 
 
-# --- CardNhsoRecords ----------------------------------------------------------------------------
+# --- the card's record in the check request ------------------------------------------------------
+
+
+def held(record: CardRecord) -> bool:
+    return record.held  # read anew each call (mypy would keep a narrowed property)
 
 
 def test_a_record_is_unknown_until_the_read_ends() -> None:
-    records = CardNhsoRecords()
-    assert records.known(CID) == (False, None)
-    records.expect(1, CID)
-    assert records.known(CID) == (False, None)
-    records.resolve(1, CARD)
-    assert records.known(CID) == (True, CARD)
-    records.forget(1)
-    assert records.known(CID) == (False, None)
-    assert len(records) == 0
+    record = CardRecord()
+    assert record.known() == (False, None)
+    assert not held(record)
+    record.resolve(CARD)
+    assert record.known() == (True, CARD)
+    assert held(record)
+    record.drop()
+    assert record.known() == (True, None)
+    assert not held(record)
 
 
 def test_waiting_for_a_record_ends_with_the_read_or_the_session() -> None:
-    records = CardNhsoRecords()
-    records.expect(1, CID)
-    later = threading.Timer(0.05, records.resolve, (1, CARD))
+    record = CardRecord()
+    later = threading.Timer(0.05, record.resolve, (CARD,))
     later.start()
-    assert records.wait(CID, 5.0) == CARD  # bounded: ends as soon as the read does
+    assert record.wait(5.0) == CARD  # bounded: ends as soon as the read does
     later.join()
-    records.expect(2, CID)
-    ended = threading.Timer(0.05, records.forget, (2,))
+    other = CardRecord()
+    ended = threading.Timer(0.05, other.drop)
     ended.start()
     started = time.monotonic()
-    assert records.wait(CID, 5.0) is None
+    assert other.wait(5.0) is None
     assert time.monotonic() - started < 4.0  # the session's end wakes the waiter
     ended.join()
 
 
 def test_a_read_that_reports_after_its_session_ended_leaves_nothing() -> None:
-    records = CardNhsoRecords()
-    records.forget(4)  # session 4 ended (card pulled) while its read was still running
-    records.expect(4, CID)  # the CID the read had already asked for arrives late
-    records.resolve(4, CARD)
-    assert len(records) == 0
-    assert records.known(CID) == (False, None)
+    record = CardRecord()
+    record.drop()  # the session ended (card pulled) while its read was still running
+    record.resolve(CARD)  # the read's end arrives late
+    assert not record.held
+    assert record.known() == (True, None)
 
 
 def test_a_card_without_applet_or_a_failed_read_gives_no_record() -> None:
-    records = CardNhsoRecords()
-    records.expect(3, CID)
-    records.resolve(3, None)
-    assert records.known(CID) == (True, None)
-    assert records.wait(CID, 0.01) is None
-    assert records.wait("1101400223340", 0.01) is None  # nobody reads that card
+    record = CardRecord()
+    record.resolve(None)
+    assert record.known() == (True, None)
+    assert record.wait(0.01) is None
+    assert CheckRequest(CID).card.known() == (True, None)  # `kiosk check`: no card at all
 
 
 # --- the late card fallback ---------------------------------------------------------------------

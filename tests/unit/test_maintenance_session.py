@@ -36,9 +36,10 @@ from kiosk.session.events import (
     TimerFired,
     UserActivity,
 )
-from kiosk.session.machine import Session, SessionSettings
-from kiosk.session.metrics import SessionMetrics
+from kiosk.session.machine import Session
 from kiosk.session.view import MAINTENANCE_ENTRY_STATES, OutOfServiceCause, SessionState
+from kiosk.wiring.services import session_settings
+from kiosk.wiring.session_metrics import SessionMetrics
 from tests.unit.test_session import (
     READER,
     at_consent,
@@ -196,7 +197,7 @@ def test_leaving_outside_maintenance_does_nothing() -> None:
 
 def test_the_idle_limit_comes_from_the_configuration() -> None:
     config = validate_config({"maintenance": {"idle_s": 45}})
-    assert SessionSettings.from_config(config, ()).maintenance_idle_s == 45.0
+    assert session_settings(config, ()).maintenance_idle_s == 45.0
     assert settings().maintenance_idle_s == 120.0  # the configuration's default
 
 

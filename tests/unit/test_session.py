@@ -19,7 +19,7 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
-from cardreader.types import Address, CardData, Gender, PersonName
+from cardreader.types import Address, CardData, Gender, NhsoCardData, PersonName
 from kiosk.config import validate_config
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import (
@@ -36,6 +36,7 @@ from kiosk.session.commands import (
 from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
+    CardRecordRead,
     CardRemoved,
     CheckFinished,
     CidRead,
@@ -61,7 +62,8 @@ from kiosk.session.events import (
     TimerFired,
     UserActivity,
 )
-from kiosk.session.machine import Session, SessionSettings
+from kiosk.session.machine import Session
+from kiosk.session.settings import SessionSettings
 from kiosk.session.view import (
     OutOfServiceCause,
     Preferences,
@@ -70,8 +72,20 @@ from kiosk.session.view import (
     age_on,
     tile_state,
 )
+from kiosk.wiring.services import session_settings
 
 READER = "Virtual PCD 00 00"
+NHSO_RECORD = NhsoCardData(
+    main_inscl="(UCS) สิทธิหลักประกันสุขภาพแห่งชาติ",
+    sub_inscl="",
+    main_hospital="",
+    sub_hospital="",
+    paid_type="",
+    issue_date=None,
+    expiry_date=None,
+    update_date=None,
+    change_count=0,
+)
 OTHER_READER = "Virtual PCD 00 01"
 CID = "1101700203450"
 OTHER_CID = "3100400123456"
@@ -441,7 +455,9 @@ def test_agree_audits_and_starts_the_check_with_the_opt_out(opt_out: bool) -> No
     out = drive(session, ConsentAgreed(opt_out))
     assert session.state is SessionState.QUERYING
     assert AuditConsent(token, agreed=True, opt_out=opt_out) in out
-    assert StartCheck(token, CID, opt_out) in out
+    [start] = [c for c in out if isinstance(c, StartCheck)]
+    assert start.token == token
+    assert (start.request.cid, start.request.opt_out) == (CID, opt_out)
     assert timer_started(out, Timer.CHECK_GUARD).seconds > 3.0
     assert [t.state for t in session.view.tiles] == [TileState.ASKING] * len(AGENCIES)
     assert CID not in repr(out)  # commands keep the CID out of their repr
@@ -768,7 +784,7 @@ def test_settings_from_config() -> None:
     config = validate_config(
         {"ui": {"idle_s": 45, "warning_s": 25, "language": "en"}, "cache": {"retention_days": 14}}
     )
-    built = SessionSettings.from_config(config, AGENCIES, reader=READER)
+    built = session_settings(config, AGENCIES, reader=READER)
     assert built.idle_s == 45
     assert built.warning_s == 25
     assert built.retention_days == 14
@@ -776,3 +792,32 @@ def test_settings_from_config() -> None:
     assert built.check_timeout_s == config.agencies.timeout_s
     assert built.reader == READER
     assert built.agencies == AGENCIES
+
+
+def test_the_check_request_carries_the_cards_record_and_the_session_end_drops_it() -> None:
+    """The card's NHSO record travels in the check request: known once the read ends (before or
+    after the citizen agrees), gone with the session."""
+    session, _ = at_consent()
+    token = session.token
+    [start] = [c for c in drive(session, ConsentAgreed(False)) if isinstance(c, StartCheck)]
+    record = start.request.card
+    assert record.known() == (False, None)  # the read (the photo) is still running
+    drive(session, CardRecordRead(token, NHSO_RECORD))
+    assert record.known() == (True, NHSO_RECORD)
+    assert not session.is_empty()
+    drive(session, CardRemoved(READER))
+    assert record.known() == (True, None)
+    assert session.is_empty()
+
+
+def test_a_failed_read_or_an_old_sessions_record_resolves_nothing() -> None:
+    session, _ = at_consent()
+    old = session.token
+    drive(session, CardRemoved(READER), CardInserted(READER))
+    token = session.token
+    drive(session, CidRead(token, CID), IdentityRead(token, card()))
+    drive(session, CardRecordRead(old, NHSO_RECORD))  # the previous session's late read
+    [start] = [c for c in drive(session, ConsentAgreed(False)) if isinstance(c, StartCheck)]
+    assert start.request.card.known() == (False, None)
+    drive(session, ReadFailed(token, "card_removed", "", ""))
+    assert start.request.card.known() == (True, None)

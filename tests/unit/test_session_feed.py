@@ -14,6 +14,7 @@ from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.events import (
     AgencyAnswered,
     CardInserted,
+    CardRecordRead,
     CardRemoved,
     CheckFinished,
     CidRead,
@@ -109,13 +110,15 @@ def test_read_progress_becomes_events_of_its_session() -> None:
     feed.identity_read(without_photo)
     feed.photo_read(b"jpeg")
     feed.read_done(with_photo)
-    feed.read_done(without_photo)  # nothing new: no event
+    feed.read_done(without_photo)  # no photo: only the card's record (for the check)
     feed.read_failed(Problem("not_thai_id", "ไม่ใช่บัตรประชาชน", "Not a Thai ID card"))
     assert posted == [
         CidRead(7, CID),
         IdentityRead(7, without_photo),
         PhotoRead(7, b"jpeg"),
         PhotoRead(7, b"jpeg"),
+        CardRecordRead(7, with_photo.nhso),
+        CardRecordRead(7, without_photo.nhso),
         ReadFailed(7, "not_thai_id", "ไม่ใช่บัตรประชาชน", "Not a Thai ID card"),
     ]
 
