@@ -191,7 +191,7 @@ class KioskApp:
         self.controller.shutdown()
         self.window.wipe()
         self.window.close()
-        if not self.workers.wait(10_000):
+        if not self.workers.close(10_000):
             log.warning("workers still running at close")
 
 

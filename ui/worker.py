@@ -79,6 +79,7 @@ class Workers(QObject):
         super().__init__(parent)
         self._pool = pool
         self._jobs: set[_Job] = set()
+        self._closed = False
 
     def run(
         self,
@@ -98,6 +99,10 @@ class Workers(QObject):
         self._jobs.add(job)
 
         def ended(ok: bool, value: Any) -> None:  # on the GUI thread: signals live there
+            if self._closed:  # the app is closing: the callbacks' widgets may be gone
+                self._forget(job)
+                signals.deleteLater()
+                return
             try:
                 if ok and on_success is not None:
                     on_success(value)
@@ -128,6 +133,12 @@ class Workers(QObject):
     def wait(self, timeout_ms: int = 5000) -> bool:
         """Block until the pool's threads are idle (shutdown and tests only)."""
         return bool(self._pool.waitForDone(timeout_ms))
+
+    def close(self, timeout_ms: int = 5000) -> bool:
+        """The app is closing: from now on no job's callback runs (a result that lands late is
+        dropped, its job forgotten), and wait for the pool as `wait` does."""
+        self._closed = True
+        return self.wait(timeout_ms)
 
 
 class WorkerCardReading:

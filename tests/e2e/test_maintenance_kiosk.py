@@ -45,7 +45,7 @@ def enter(kiosk: RealKiosk) -> MaintenanceController:
             target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, QPoint(12, 12))
         )
     kiosk.wait_until(lambda: controller.pad_open)
-    pad = window.pin_pad
+    pad = controller.pin_pad
     for digit in PIN:
         kiosk.tap(pad.keys[digit])
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=LOAD_MS, check_params_cb=_is("status")):
@@ -66,7 +66,7 @@ def shown_texts(kiosk: RealKiosk) -> str:
 
 
 def status_verdicts(kiosk: RealKiosk) -> dict[str, Verdict]:
-    rows = kiosk.window.maintenance.status.rows
+    rows = controller_of(kiosk).screen.status.rows
     return {row.finding.check: row.finding.verdict for row in rows if row.finding is not None}
 
 
@@ -82,7 +82,7 @@ def test_test_read_in_maintenance_is_masked_and_the_card_waits_for_its_holder(
     kiosk.insert("demo")  # a card in the reader: maintenance does not start a session
     kiosk.qtbot.wait(500)
     assert kiosk.session.state is SessionState.MAINTENANCE
-    screen = kiosk.window.maintenance
+    screen = controller_of(kiosk).screen
     kiosk.tap(screen.tabs[Section.CARD])
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=LOAD_MS, check_params_cb=_is("card")):
         kiosk.tap(screen.card.read)
@@ -113,7 +113,7 @@ def test_probe_sees_an_agency_fail_then_recover(
 ) -> None:
     kiosk = real_kiosk(maintenance_pin=PIN)
     controller = enter(kiosk)
-    screen = kiosk.window.maintenance
+    screen = controller_of(kiosk).screen
     kiosk.tap(screen.tabs[Section.AGENCIES])
     block = screen.agencies.blocks["welfare"]
     agency_sim.faults.add(parse_fault("welfare=status:503"))
@@ -137,15 +137,15 @@ def test_status_with_the_simulator_down_names_the_agencies(
     for agency in ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer"):
         agency_sim.faults.add(parse_fault(f"{agency}=reset"))
     controller = enter(kiosk)
-    kiosk.tap(kiosk.window.maintenance.tabs[Section.AGENCIES])
-    block = kiosk.window.maintenance.agencies.blocks["nhso"]
+    kiosk.tap(controller_of(kiosk).screen.tabs[Section.AGENCIES])
+    block = controller_of(kiosk).screen.agencies.blocks["nhso"]
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=LOAD_MS, check_params_cb=_is("probe")):
         kiosk.tap(block.probe)
     assert block.row.finding is not None
     assert block.row.finding.verdict is Verdict.FAIL
-    kiosk.tap(kiosk.window.maintenance.tabs[Section.STATUS])
+    kiosk.tap(controller_of(kiosk).screen.tabs[Section.STATUS])
     with kiosk.qtbot.waitSignal(controller.loaded, timeout=LOAD_MS, check_params_cb=_is("status")):
-        kiosk.tap(kiosk.window.maintenance.status.refresh)
+        kiosk.tap(controller_of(kiosk).screen.status.refresh)
     assert status_verdicts(kiosk)["agency.nhso"] is Verdict.FAIL
     assert status_verdicts(kiosk)["pcscd"] is Verdict.OK  # only the agencies are broken
 
@@ -162,8 +162,8 @@ def test_purge_all_after_a_session_empties_the_cache(real_kiosk: RealKioskFactor
     assert kiosk.services.service is not None
     kiosk.wait_until(lambda: _snapshots(kiosk) > 0)
     controller = enter(kiosk)
-    page = kiosk.window.maintenance.cache
-    kiosk.tap(kiosk.window.maintenance.tabs[Section.CACHE])
+    page = controller_of(kiosk).screen.cache
+    kiosk.tap(controller_of(kiosk).screen.tabs[Section.CACHE])
     kiosk.tap(page.all)
     assert page.confirm.isVisible()
     assert _snapshots(kiosk) > 0  # nothing goes before the answer
@@ -194,14 +194,15 @@ def test_reader_gone_shows_out_of_service_and_maintenance_names_the_cause(
         expect=SessionState.OUT_OF_SERVICE,
     )
     enter(kiosk)
-    report = kiosk.window.maintenance.status.report
+    report = controller_of(kiosk).screen.status.report
     assert report is not None
     service = report.item("service")
     assert service.verdict is Verdict.FAIL
     assert "reader" in service.cause.lower()
     assert service.fix
     assert report.item("pcscd").verdict is Verdict.OK
-    shown = [row.finding.check for row in kiosk.window.maintenance.status.rows if row.isVisible()]
+    rows = controller_of(kiosk).screen.status.rows
+    shown = [row.finding.check for row in rows if row.isVisible() and row.finding is not None]
     assert shown[0] == "service"  # faults first
-    kiosk.tap(kiosk.window.maintenance.leave)
+    kiosk.tap(controller_of(kiosk).screen.leave)
     kiosk.wait_state(SessionState.OUT_OF_SERVICE)  # the cause still holds

@@ -40,6 +40,7 @@ from tests.fixtures.pcsc import VpcdSlots
 from tests.gui.kiosk_harness import assert_window_holds_nothing, watch_app_wide
 from ui.app import KioskApp
 from ui.controller import SlipPrinting
+from ui.window import KioskWindow
 
 PORTRAIT = QSize(1080, 1920)
 LIVENESS_MS = 15_000  # a hang ends: far above a read (< 1 s) plus a check (3 s deadline)
@@ -67,7 +68,7 @@ class RealKiosk:
         return self.app.parts.session
 
     @property
-    def window(self) -> Any:
+    def window(self) -> KioskWindow:
         """The kiosk window."""
         return self.app.window
 

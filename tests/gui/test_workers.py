@@ -100,6 +100,25 @@ def test_a_jobs_result_and_its_end_arrive_in_one_turn_of_the_event_loop(
     assert workers.wait(10_000)
 
 
+def test_no_callback_runs_once_the_workers_are_closed(qtbot: QtBot, qapp: object) -> None:
+    """A result that lands while the app closes is dropped: its widgets may be gone (a status
+    load in flight when maintenance mode's "restart" rebuilt the kiosk touched a deleted
+    button)."""
+    del qapp
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    workers = Workers(pool)
+    release = threading.Event()
+    workers.run(release.wait, 10.0)  # the pool's only thread is busy: the next job waits
+    called: list[object] = []
+    workers.run(lambda: 7, on_success=called.append, on_done=lambda: called.append("done"))
+    threading.Timer(0.2, release.set).start()
+    assert workers.close(10_000)  # waits for both jobs; the second one reported meanwhile
+    qtbot.wait(100)  # the loop would deliver its report now
+    assert called == []
+    assert workers.busy == 0
+
+
 def test_bridge_delivers_other_threads_events_in_order_on_the_gui_thread(
     qtbot: QtBot, qapp: object
 ) -> None:

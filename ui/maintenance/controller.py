@@ -128,7 +128,8 @@ class MaintenanceController(QObject):
         return self._pad
 
     def shutdown(self) -> None:
-        """Stop the timers (the app is closing)."""
+        """Stop the timers (the app is closing); results still on their way are dropped."""
+        self._visit += 1
         self._pad_idle.stop()
         self._notice.stop()
 
