@@ -1,8 +1,8 @@
 """The contract between the kiosk and an agency: identity in, `AgencyResult` out.
 
 Everything here is plain data plus one abstract class. Results serialise to the JSON of
-DESIGN.md "`kiosk check CID --json`" (`to_json`) and back (`from_json`), which is also how the
-offline cache stores them.
+docs/command-line.md, "`kiosk check CID --json`" (`to_json`) and back (`from_json`), which is
+also how the offline cache stores them.
 """
 
 from __future__ import annotations

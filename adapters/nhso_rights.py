@@ -14,7 +14,7 @@ from pydantic import Field
 from adapters.answer import AgencyAnswer, IsoDate
 from adapters.base import Entitlement, EntitlementStatus
 
-# mainInscl codes and their titles (agency-api.md). Other codes (BKK, BMT, SRT, PTY, ...) are
+# mainInscl codes and their titles (docs/agency-api.md). Other codes (BKK, BMT, SRT, PTY, ...) are
 # shown with the name NHSO sends.
 RIGHT_TITLES: dict[str, tuple[str, str]] = {
     "UCS": ("สิทธิหลักประกันสุขภาพแห่งชาติ (บัตรทอง)", "Universal Coverage (gold card)"),

@@ -1,6 +1,6 @@
 """APDU encoding for the Thai ID card: commands, responses, status words. Pure; no I/O.
 
-Command shapes (DESIGN.md "Card reading"):
+Command shapes (docs/card.md, "The card's protocol"):
 - SELECT by AID: `00 A4 04 00 Lc AID`
 - READ BINARY: `80 B0 P1 P2 02 00 Le` (P1P2 = offset; the length travels in the data field)
 - GET RESPONSE: `00 C0 00 P2 Le` with P2 = 01 for cards whose ATR starts `3B 67`, else 00.

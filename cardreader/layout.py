@@ -1,4 +1,4 @@
-"""Where each field lives on the card (DESIGN.md "Card reading"), and how a read is planned.
+"""Where each field lives on the card (docs/card.md), and how a read is planned.
 
 Offsets are the card's: the main applet's file holds the identity fields, the photo area and the
 address; the NHSO applet's file holds the on-card health-care right.

@@ -45,9 +45,9 @@ class CardProtocol:
     def select(self, aid: bytes, *, fetch_fci: bool) -> bool:
         """SELECT an applet; True on `90 00` or `61 xx`, False on any other status.
 
-        With `fetch_fci`, a `61 xx` answer is followed by its GET RESPONSE (DESIGN.md: the main
-        applet's SELECT). Other selections skip it: the FCI is not used, and a card drops pending
-        response bytes when the next command arrives.
+        With `fetch_fci`, a `61 xx` answer is followed by its GET RESPONSE (docs/card.md: the
+        main applet's SELECT). Other selections skip it: the FCI is not used, and a card drops
+        pending response bytes when the next command arrives.
         """
         response = self._channel.transmit(apdu.select(aid))
         if response.sw1 == apdu.SW1_MORE_DATA:

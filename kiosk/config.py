@@ -250,7 +250,7 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
         if not name.startswith(ENV_PREFIX) or name in RESERVED_ENV:
             continue
         keys = [part.lower() for part in name[len(ENV_PREFIX) :].split("__")]
-        if not _names_a_key(keys):
+        if not names_a_key(keys):
             log.warning("ignoring environment variable %s: it names no config key", name)
             continue
         node = data
@@ -262,7 +262,8 @@ def _apply_env(data: dict[str, Any], env: Mapping[str, str]) -> None:
         node[keys[-1]] = _parse_env_value(raw, as_list=keys == ["agencies", "enabled"])
 
 
-def _names_a_key(keys: list[str]) -> bool:
+def names_a_key(keys: list[str]) -> bool:
+    """True when `keys` (`["agencies", "timeout_s"]`) name a key of the configuration."""
     if not keys or not all(keys):
         return False
     section = KioskConfig.model_fields.get(keys[0])

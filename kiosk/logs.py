@@ -65,6 +65,16 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, ensure_ascii=False)
 
 
+class _ConsoleFormatter(logging.Formatter):
+    """One line per record on the terminal: a traceback goes to the log file only (an
+    exception's text may quote a value a citizen gave)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The message line alone, never the exception or stack text."""
+        record.message = record.getMessage()
+        return self.formatMessage(record)
+
+
 class _DataFolderLog(logging.handlers.RotatingFileHandler):
     """A rotating log file that belongs to the data folder's owner, whoever opened it."""
 
@@ -109,7 +119,7 @@ def configure_logging(
 
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
-    console.setFormatter(logging.Formatter("kiosk: %(levelname)s %(name)s: %(message)s"))
+    console.setFormatter(_ConsoleFormatter("kiosk: %(levelname)s %(name)s: %(message)s"))
     console.addFilter(redactor)
     console._kiosk = True  # type: ignore[attr-defined]
     root.addHandler(console)

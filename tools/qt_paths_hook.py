@@ -3,7 +3,7 @@
 It replaces PyInstaller's own PySide6 hook, which imports PySide6.QtCore at the start of every
 command to check for a `qt.conf` that the PySide6 wheel embeds anyway; that would put Qt into
 the start-up of `kiosk check` and `kiosk card read` in the frozen app, which the unfrozen app
-keeps out (DESIGN.md). Qt is imported here only by the commands that open a window.
+keeps out (docs/command-line.md). Qt is imported here only by the commands that open a window.
 """
 
 from __future__ import annotations

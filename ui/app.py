@@ -6,12 +6,12 @@ Seams, each passed in (nothing reached for, no global singletons):
   `kiosk.wiring.services.session_settings(config, agencies)`; `agencies` are
   `kiosk.session.agency_info.AgencyInfo` values, filled from the adapters with
   `AgencyInfo.of(adapter)`.
-- `KioskParts.card` — a `kiosk.session.ports.CardReading`: starts a read on the reader thread and
+- `KioskParts.card` — a `kiosk.session.ports.CardReadPort`: starts a read on the reader thread and
   reports through the `ReadFeed` it is given. The card *monitor* reports through
   `KioskApp.controller.card_feed()` (a `kiosk.session.feed.CardFeed`: readers changed, card
   inserted / removed, service up / down), from the reader thread. A blocking `read(reader,
   progress)` function fits through `ui.worker.WorkerCardReading`.
-- `KioskParts.checks` — a `kiosk.session.ports.AgencyChecking`: runs the check on workers and
+- `KioskParts.checks` — a `kiosk.session.ports.AgencyCheckPort`: runs the check on workers and
   reports each `AgencyResult` as it lands, then done, through its `CheckFeed`. A blocking
   `check(cid, opt_out, on_result)` fits through `ui.worker.WorkerAgencyChecking`.
 - `KioskParts.audit` — a `kiosk.session.ports.ConsentAudit`
@@ -44,7 +44,7 @@ from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QPixmapCache, QScreen
 
 from kiosk.session.machine import Session
-from kiosk.session.ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.session.ports import AgencyCheckPort, CardReadPort, ConsentAudit, SessionWatch
 from kiosk.session.settings import SessionSettings
 from kiosk.wiring.services import KioskServices, NoAgencyChecks
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
@@ -64,8 +64,8 @@ class KioskParts:
     """The window's collaborators (see the module docstring)."""
 
     session: Session
-    card: CardReading
-    checks: AgencyChecking
+    card: CardReadPort
+    checks: AgencyCheckPort
     audit: ConsentAudit
     printing: SlipPrinting | None = None
     demo: bool = False

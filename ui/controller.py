@@ -44,7 +44,7 @@ from kiosk.session.events import (
 )
 from kiosk.session.feed import CardFeed, CheckFeed, ReadFeed
 from kiosk.session.machine import Session
-from kiosk.session.ports import AgencyChecking, CardReading, ConsentAudit, SessionWatch
+from kiosk.session.ports import AgencyCheckPort, CardReadPort, ConsentAudit, SessionWatch
 from kiosk.session.view import SessionView
 from ui.bridge import EventBridge
 from ui.screens.bottom_bar import BarAction
@@ -94,8 +94,8 @@ class SessionController(QObject):
         session: Session,
         window: KioskWindow,
         *,
-        card: CardReading,
-        checks: AgencyChecking,
+        card: CardReadPort,
+        checks: AgencyCheckPort,
         audit: ConsentAudit,
         workers: Workers,
         printing: SlipPrinting | None = None,

@@ -1,4 +1,4 @@
-"""Colours, sizes and the style sheet, from UI-GUIDE.md.
+"""Colours, sizes and the style sheet, from docs/ui-guide.md.
 
 Sizes are given for the reference screen (1080 px on the short side) and scaled by the window's
 short side. Text and touch targets never drop below the guide's floors (text 24 px, targets

@@ -142,7 +142,7 @@ class Workers(QObject):
 
 
 class WorkerCardReading:
-    """A `CardReading` port over a blocking `read(reader, progress)` function.
+    """A `CardReadPort` over a blocking `read(reader, progress)` function.
 
     The function must report through `progress` and may raise; a raise becomes a failed read
     (kind "reader_fault") so the session never waits forever.
@@ -178,7 +178,7 @@ class _ReaderFault:
 
 
 class WorkerAgencyChecking:
-    """An `AgencyChecking` port over a blocking `check(request, on_result)` function that calls
+    """An `AgencyCheckPort` over a blocking `check(request, on_result)` function that calls
     `on_result` for each agency as it lands and returns when the check is over."""
 
     def __init__(

@@ -1,4 +1,4 @@
-"""The agency simulator: agency-api.md served on loopback from a JSON data set, with faults.
+"""The agency simulator: docs/agency-api.md served on loopback from a JSON data set, with faults.
 
 Used by tests, the demo and the benchmarks in-process (`AgencySimulator`), and by people as
 `kiosk agency-sim`.

@@ -1,6 +1,6 @@
-"""The agency simulator: the wire contract of agency-api.md served on loopback.
+"""The agency simulator: the wire contract of docs/agency-api.md served on loopback.
 
-Paths are written here from agency-api.md, not imported from the adapters, so a mistake in an
+Paths are written here from docs/agency-api.md, not imported from the adapters, so a mistake in an
 adapter's path shows up against the simulator instead of being copied into it.
 
 Start it in-process (`with AgencySimulator() as sim: sim.url`) or as `kiosk agency-sim`. Besides

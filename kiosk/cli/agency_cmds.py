@@ -131,7 +131,7 @@ def _warn(sentence: str) -> None:
 
 
 def outcome_json(outcome: CheckOutcome, cid: str, agencies: Sequence[AgencyInfo]) -> dict[str, Any]:
-    """The `kiosk check --json` document (DESIGN.md)."""
+    """The `kiosk check --json` document (docs/command-line.md)."""
     by_id = {a.id: a for a in agencies}
     return {
         "checked_at": outcome.checked_at.isoformat(),

@@ -1,6 +1,6 @@
 """Card commands: `kiosk readers`, `kiosk card read|watch`, `kiosk virtual-card`.
 
-DESIGN.md "Command line" fixes the JSON of `kiosk card read --json` and the exit codes: 3 for no
+docs/command-line.md fixes the JSON of `kiosk card read --json` and the exit codes: 3 for no
 reader / no card / pcscd down, 4 for a card that is not a Thai ID card or cannot be read (bad
 checksum, pulled mid-read). pyscard and the card reader are imported inside the commands, so the
 other commands start without them; none of these commands imports Qt.
@@ -154,7 +154,7 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def card_json(card: CardData) -> dict[str, Any]:
-    """The `kiosk card read --json` document (DESIGN.md); `photo` null when not read."""
+    """The `kiosk card read --json` document (docs/command-line.md); `photo` null when not read."""
     nhso = card.nhso
     return {
         "cid": card.cid,

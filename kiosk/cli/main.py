@@ -1,8 +1,8 @@
 """`kiosk` — the command line. Each command group lives in its own module with a `register`.
 
-Exit codes (DESIGN.md): 0 ok; 1 `doctor` found a failing check; 2 usage or config error; 3 no
-reader / no card / pcscd down; 4 not a Thai ID card or unreadable. On a non-zero exit stdout holds
-nothing and stderr holds one plain sentence, never a traceback.
+Exit codes (docs/command-line.md): 0 ok; 1 `doctor` found a failing check; 2 usage or config
+error; 3 no reader / no card / pcscd down; 4 not a Thai ID card or unreadable. On a non-zero exit
+stdout holds nothing and stderr holds one plain sentence, never a traceback.
 """
 
 from __future__ import annotations
@@ -56,9 +56,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        # The log gets the traceback (our types never carry personal data in their repr);
-        # the person at the terminal gets one sentence.
-        log.exception("unexpected error in 'kiosk %s'", args.command)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: logged below
+        # The log file gets the traceback (redacted like every line); the person at the
+        # terminal gets one sentence: an exception's text may quote a CID.
+        _to_log_file(log.makeRecord(
+            log.name, logging.ERROR, __file__, 0, "unexpected error in 'kiosk %s'",
+            (args.command,), (type(exc), exc, exc.__traceback__),
+        ))  # fmt: skip
         print(f"kiosk: internal error ({type(exc).__name__}); see the log", file=sys.stderr)
         return 70
+
+
+def _to_log_file(record: logging.LogRecord) -> None:
+    """Hand `record` to the log file's handlers only (none when the command had no log)."""
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            handler.handle(record)

@@ -1,5 +1,5 @@
 """What a session asks the agencies: one `CheckRequest`, from the session's `StartCheck` through
-the `AgencyChecking` port and its worker to `kiosk.agencies.service.AgencyService.run`.
+the `AgencyCheckPort` and its worker to `kiosk.agencies.service.AgencyService.run`.
 
 The request carries the citizen's CID, their opt-out ("don't keep an offline copy") and the
 card's own NHSO record (`CardRecord`). That record comes with the end of the card read, after

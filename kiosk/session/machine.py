@@ -1,4 +1,4 @@
-"""The citizen's session: the state machine of DESIGN.md "The session", in plain Python.
+"""The citizen's session: the state machine of docs/architecture.md, in plain Python.
 
 ```
 OutOfService <-> Idle --card in--> Reading --identity--> Consent --agree--> Querying --> Results

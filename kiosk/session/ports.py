@@ -18,7 +18,7 @@ from kiosk.session.feed import CheckFeed, ReadFeed
 from kiosk.session.view import SessionView
 
 
-class CardReading(Protocol):
+class CardReadPort(Protocol):
     """Starts card reads on the reader thread."""
 
     def start_read(self, reader: str, progress: ReadFeed) -> None:
@@ -29,7 +29,7 @@ class CardReading(Protocol):
         ignored by the session anyway)."""
 
 
-class AgencyChecking(Protocol):
+class AgencyCheckPort(Protocol):
     """Starts agency checks on workers."""
 
     def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:

@@ -17,7 +17,7 @@ from kiosk.session.commands import EndReason
 
 
 class SessionState(StrEnum):
-    """The states of DESIGN.md "The session"."""
+    """The states of the session (docs/architecture.md)."""
 
     OUT_OF_SERVICE = "out_of_service"
     IDLE = "idle"

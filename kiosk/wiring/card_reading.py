@@ -1,4 +1,4 @@
-"""The card reader as the session's `CardReading` port: reads run on the `ReaderThread` and
+"""The card reader as the session's `CardReadPort`: reads run on the `ReaderThread` and
 their progress becomes session events.
 
     session --StartRead(token)--> ReaderCardReading.start_read --> ReaderThread.start_read
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 class ReaderCardReading:
-    """The `kiosk.session.ports.CardReading` port over the reader thread.
+    """The `kiosk.session.ports.CardReadPort` over the reader thread.
 
     The reader thread is attached once it runs (`attach`): it reports to the session, which
     exists before it. `on_failure(kind)` hears every read that failed for a reason other than

@@ -62,7 +62,7 @@ class NoConsentAudit:
 
 
 class NoAgencyChecks:
-    """The `AgencyChecking` port of a kiosk with no usable configuration: it is out of service,
+    """The `AgencyCheckPort` of a kiosk with no usable configuration: it is out of service,
     so never asked; if it were, the check would be over at once with nothing to report."""
 
     def start_check(self, request: CheckRequest, feed: CheckFeed) -> None:

@@ -91,7 +91,7 @@ BLOCKS: dict[tuple[str, str], Way] = {
     ("docs/deploy.md", "v=0.2.0"): Way(STORY),
     ("docs/deploy.md", 'ln -sfn "$(cat /opt/gov-smart-kiosk/previous)"'): Way(STORY),
 }
-KNOWN_TAGS = {"sh", "text", "toml", "ini", "python", "json"}
+KNOWN_TAGS = {"sh", "text", "toml", "ini", "python", "json", "mermaid"}
 
 
 def sh_blocks() -> list[docs.Block]:
@@ -116,7 +116,7 @@ def test_every_fenced_block_says_what_it_holds() -> None:
         for b in docs.blocks(page)
         if b.tag not in KNOWN_TAGS
     ]
-    assert not untagged, f"tag these blocks sh, text, toml, ini, python or json: {untagged}"
+    assert not untagged, f"tag these blocks with one of {sorted(KNOWN_TAGS)}: {untagged}"
 
 
 def test_every_sh_block_is_run_by_a_named_test_and_every_entry_has_its_block() -> None:

@@ -1,5 +1,5 @@
 """Each screen renders from the session's view in Thai and English; sizes, modes and the DEMO
-banner follow UI-GUIDE.md."""
+banner follow docs/ui-guide.md."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def worst_results() -> dict[str, AgencyResult]:
 def test_seven_tiles_fit_without_scrolling(
     qtbot: QtBot, kiosk_font: QFont, size: QSize, language: str, answers: str
 ) -> None:
-    """UI-GUIDE: seven tiles of at least 160 px (at 1080 px) fit without scrolling at
+    """docs/ui-guide.md: seven tiles of at least 160 px (at 1080 px) fit without scrolling at
     1080x1920 and 1920x1080, with the adapters' own (long) names, whatever the answers say."""
     stage = Stage(qtbot, kiosk_font, language, size, agencies=adapter_agencies())
     results = (

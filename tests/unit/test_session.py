@@ -1,4 +1,4 @@
-"""The session state machine (DESIGN.md "The session"): every transition, no Qt."""
+"""The session state machine (docs/architecture.md): every transition, no Qt."""
 
 # mypy narrows `session.state` after one assert and cannot see that `handle` changes it.
 # mypy: disable-error-code="comparison-overlap,unreachable"
