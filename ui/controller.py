@@ -49,8 +49,8 @@ from kiosk.session.view import SessionView
 from ui.bridge import EventBridge
 from ui.screens.bottom_bar import BarAction
 from ui.slip import Paper, SlipContent, build_slip, print_slip
-from ui.strings import Words
 from ui.window import KioskWindow
+from ui.words.strings import Words
 from ui.worker import Workers
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ui.status_icons import paint_glyph
-from ui.wording import Glyph, Segment
+from ui.words.values import Glyph, Segment
 
 # Thai needs ~1.5 x the font size per line for marks stacked above and below the letters. Lines
 # holding Thai take Noto Sans Thai's own spacing (46 px at 30 px, about 1.53 x), so no extra

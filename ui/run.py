@@ -16,7 +16,7 @@ service while away). systemd: READY=1 once the window is up, WATCHDOG=1 from a t
 loop when `WATCHDOG_USEC` asks for it (a frozen loop gets the kiosk restarted).
 
 `--demo` runs the same kiosk on `kiosk.wiring.demo.DemoEnvironment` (pcscd + vpcd, the simulator, a
-temporary data folder, a virtual card) with the card control of `ui.demo_control`.
+temporary data folder, a virtual card) with the card control of `ui.demo.control`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from ui.typeface import load_fonts
 
 if TYPE_CHECKING:  # the demo's parts (and pyscard with them) load only with --demo
     from kiosk.wiring.demo import DemoEnvironment
-    from ui.demo_control import DemoControl
+    from ui.demo.control import DemoControl
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,7 @@ class _KioskRun:
         self.session = self.kiosk.parts.session
         self.workers = self.kiosk.workers
         if environment is not None:
-            from ui.demo_control import DemoControl
+            from ui.demo.control import DemoControl
 
             self._control = DemoControl(environment, self.workers, font)
             self._shortcuts = list(self._control.bind_keys(self.kiosk.window))

@@ -42,7 +42,7 @@ from kiosk.session.events import (
 from kiosk.session.machine import Session
 from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, SessionState
-from ui.demo import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
+from ui.demo.stand_ins import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
 from ui.illustrations import placeholder_portrait_jpeg
 from ui.maintenance.pin_pad import PinPad
 from ui.maintenance.sample import (
@@ -53,9 +53,9 @@ from ui.maintenance.sample import (
     sample_test_read,
 )
 from ui.maintenance.screen import MaintenanceScreen, Section
-from ui.strings import Words
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
+from ui.words.strings import Words
 
 SIZES: tuple[tuple[int, int], ...] = ((1080, 1920), (1920, 1080), (1280, 800))
 DEMO_NOW = datetime(2026, 11, 24, 10, 5, tzinfo=BANGKOK)

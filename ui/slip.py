@@ -18,9 +18,9 @@ from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from kiosk.session.view import SessionView, TileState
-from ui.strings import Words
 from ui.typeface import FAMILIES
-from ui.wording import badge, format_date, format_datetime, headline, reason_text
+from ui.words.strings import Words
+from ui.words.values import badge, format_date, format_datetime, headline, reason_text
 
 Paper = Literal["80mm", "a4"]
 _ROLL_WIDTH_MM = 80.0

@@ -23,8 +23,8 @@ from ui.screens.reading import ReadingScreen
 from ui.screens.results import ResultsScreen
 from ui.screens.take_card import TakeCardScreen
 from ui.screens.warning import WarningOverlay
-from ui.strings import Words
 from ui.theme import metrics_for, palette_for, style_sheet
+from ui.words.strings import Words
 
 _ASKED = (SessionState.QUERYING, SessionState.RESULTS)
 

@@ -23,7 +23,7 @@ from kiosk.wiring.demo import DEMO_CARDS, DEMO_PIN, DemoEnvironment
 from kiosk.wiring.services import KioskServices, ReaderSettings
 from tests.gui.real_kiosk import LIVENESS_MS
 from ui.app import KioskApp
-from ui.demo_control import DemoControl
+from ui.demo.control import DemoControl
 
 pytestmark = pytest.mark.gui  # the Qt hygiene checks: no widget, timer or thread left
 

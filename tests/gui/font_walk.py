@@ -89,11 +89,11 @@ def walk() -> FontUse:
     from kiosk.session.settings import SessionSettings
     from kiosk.session.view import Preferences
     from ui import screenshots
-    from ui.demo import DEMO_AGENCIES
+    from ui.demo.stand_ins import DEMO_AGENCIES
     from ui.slip import build_slip, slip_html
-    from ui.strings import Words
     from ui.typeface import FAMILIES, load_fonts
     from ui.window import KioskWindow
+    from ui.words.strings import Words
 
     use = FontUse()
     font = load_fonts()

@@ -1,6 +1,6 @@
 """The kiosk window built for tests: the real window, controller, session, bridge and workers;
-the card reader and the agency check are the named demo stand-ins of `ui.demo` (the kiosk on
-its real parts is `tests/gui/real_kiosk.py`, used by tests/e2e/test_kiosk_*.py)."""
+the card reader and the agency check are the named demo stand-ins of `ui.demo.stand_ins` (the kiosk
+on its real parts is `tests/gui/real_kiosk.py`, used by tests/e2e/test_kiosk_*.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from kiosk.session.view import SessionState, SessionView
 from ui.app import KioskApp, KioskParts
 from ui.controller import SlipPrinting
 from ui.controls import PhotoFrame, TextLabel
-from ui.demo import (
+from ui.demo.stand_ins import (
     DEMO_AGENCIES,
     DEMO_READER,
     DemoAgencyChecking,

@@ -11,8 +11,8 @@ from kiosk.session.commands import EndReason
 from kiosk.session.events import CardInserted, ReadFailed
 from kiosk.session.view import SessionState, TileState
 from tests.gui.kiosk_harness import Kiosk, assert_no_personal_data, the_card
-from ui.demo import DEMO_READER
-from ui.wording import Glyph
+from ui.demo.stand_ins import DEMO_READER
+from ui.words.values import Glyph
 
 MakeKiosk = Callable[..., Kiosk]
 

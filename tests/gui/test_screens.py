@@ -45,14 +45,14 @@ from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, TileState
 from tests.gui.kiosk_harness import the_card
 from ui.controls import TextLabel
-from ui.demo import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results
+from ui.demo.stand_ins import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results
 from ui.illustrations import placeholder_portrait_jpeg
 from ui.screenshots import DEMO_NOW
-from ui.strings import Words
 from ui.theme import HIGH_CONTRAST, MIN_TARGET_PX, MIN_TEXT_PX
 from ui.typeface import FONT_DIR
 from ui.window import KioskWindow
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 SIZES = [QSize(1080, 1920), QSize(1920, 1080), QSize(1280, 800)]
@@ -409,7 +409,7 @@ def test_full_screen_takes_the_screens_geometry_first(qtbot: QtBot, kiosk_font: 
     from PySide6.QtWidgets import QApplication
 
     from ui.app import KioskApp, KioskParts
-    from ui.demo import DemoAgencyChecking, DemoCardReading, LoggedConsent
+    from ui.demo.stand_ins import DemoAgencyChecking, DemoCardReading, LoggedConsent
 
     card, checks = DemoCardReading(None), DemoAgencyChecking({})
     session = Session(SessionSettings(agencies=DEMO_AGENCIES))

@@ -27,10 +27,10 @@ from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, SessionState
 from tests.gui.kiosk_harness import Kiosk, assert_no_personal_data, the_card
 from ui.controller import SlipPrinting
-from ui.demo import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results
+from ui.demo.stand_ins import DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_results
 from ui.screenshots import DEMO_NOW
 from ui.slip import build_slip, print_slip
-from ui.strings import Words
+from ui.words.strings import Words
 
 MakeKiosk = Callable[..., Kiosk]
 MM_PER_POINT = 25.4 / 72

@@ -22,7 +22,7 @@ from kiosk.session.feed import CheckFeed, ReadFeed
 from kiosk.session.view import SessionState
 from tests.gui.kiosk_harness import Kiosk
 from ui.bridge import EventBridge
-from ui.demo import DEMO_CID, demo_card, demo_results
+from ui.demo.stand_ins import DEMO_CID, demo_card, demo_results
 from ui.screenshots import DEMO_NOW
 from ui.worker import WorkerAgencyChecking, WorkerCardReading, Workers
 
@@ -180,7 +180,7 @@ def test_screen_stays_alive_while_card_and_agencies_are_slow(make_kiosk: MakeKio
     heartbeat.start()
     try:
         from kiosk.session.events import CardInserted
-        from ui.demo import DEMO_READER
+        from ui.demo.stand_ins import DEMO_READER
 
         kiosk.post(CardInserted(DEMO_READER))
         kiosk.wait_state(SessionState.READING)

@@ -17,8 +17,8 @@ from adapters.base import (
 )
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import OutOfServiceCause, Tile, TileState, tile_state
-from ui.strings import STRINGS, Words
-from ui.wording import (
+from ui.words.strings import STRINGS, Words
+from ui.words.values import (
     Glyph,
     Tone,
     amount_text,

@@ -11,8 +11,8 @@ from kiosk.maintenance.card_test import CardTestRead, FieldCheck
 from ui.controls import KioskButton, TextLabel, set_tone
 from ui.maintenance.page import MaintenancePage
 from ui.status_icons import StatusIcon
-from ui.strings import Words
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 
 def field_state(check: FieldCheck, words: Words) -> str:

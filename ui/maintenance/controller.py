@@ -31,8 +31,8 @@ from kiosk.session.events import LanguageToggled, MaintenanceEntered, Maintenanc
 from kiosk.session.view import SessionState, SessionView
 from ui.controller import SessionController, SlipPrinting
 from ui.maintenance.entry import EntryWatch
-from ui.strings import Words
 from ui.window import KioskWindow
+from ui.words.strings import Words
 from ui.worker import Workers
 
 if TYPE_CHECKING:  # the screens, the status and the doctor load with the first knock

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.screens.base import Look, ScrollPage
-from ui.strings import Words
+from ui.words.strings import Words
 
 
 class MaintenancePage(QWidget):

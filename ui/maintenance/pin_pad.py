@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QSizePolicy, QVB
 from kiosk.pin import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from ui.controls import KioskButton, TextLabel, set_role, set_tone
 from ui.screens.base import Look, panel
-from ui.strings import Words
+from ui.words.strings import Words
 
 _CENTRE = Qt.AlignmentFlag.AlignHCenter
 _DIGIT_KEYS = {getattr(Qt.Key, f"Key_{n}"): str(n) for n in range(10)}

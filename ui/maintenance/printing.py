@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from ui.slip import SlipContent
-from ui.strings import Words
-from ui.wording import format_datetime
+from ui.words.strings import Words
+from ui.words.values import format_datetime
 
 
 def check_slip(kiosk_id: str, now: datetime, words: Words) -> SlipContent:

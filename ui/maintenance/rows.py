@@ -10,9 +10,9 @@ from kiosk.doctor.findings import Finding, Verdict
 from ui.controls import KioskButton, TextLabel, set_role, set_tone
 from ui.screens.base import Look
 from ui.status_icons import StatusIcon
-from ui.strings import Words
 from ui.theme import Palette
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 _GLYPHS = {Verdict.OK: Glyph.CHECK, Verdict.WARN: Glyph.WARNING, Verdict.FAIL: Glyph.CROSS}
 _TONES = {Verdict.OK: "active", Verdict.WARN: "offline", Verdict.FAIL: "error"}

@@ -29,7 +29,7 @@ from ui.maintenance.log_page import LogPage
 from ui.maintenance.page import MaintenancePage
 from ui.maintenance.status_page import StatusPage
 from ui.screens.base import Look, Screen
-from ui.strings import Words
+from ui.words.strings import Words
 
 
 class Section(StrEnum):

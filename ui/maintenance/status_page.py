@@ -13,7 +13,7 @@ from kiosk.maintenance.status import StatusReport
 from ui.controls import KioskButton, TextLabel, set_tone
 from ui.maintenance.page import MaintenancePage
 from ui.maintenance.rows import VerdictRow, verdict_tone
-from ui.strings import Words
+from ui.words.strings import Words
 
 _FIRST = {Verdict.FAIL: 0, Verdict.WARN: 1, Verdict.OK: 2}
 

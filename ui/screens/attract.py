@@ -10,7 +10,7 @@ from kiosk.session.view import OutOfServiceCause, SessionState, SessionView
 from ui.controls import TextLabel
 from ui.illustrations import Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage
-from ui.strings import Words
+from ui.words.strings import Words
 
 _CENTRE = Qt.AlignmentFlag.AlignHCenter
 

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWi
 from kiosk.session.view import SessionView
 from ui.controls import TextLabel, set_role
 from ui.status_icons import StatusIcon
-from ui.strings import Words
 from ui.theme import Metrics, Palette
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 
 @dataclass(frozen=True, slots=True)

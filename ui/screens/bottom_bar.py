@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QWidget
 from kiosk.session.view import Preferences
 from ui.controls import KioskButton, set_role
 from ui.screens.base import Look
-from ui.strings import Words
+from ui.words.strings import Words
 
 
 class BarAction(StrEnum):

@@ -12,8 +12,8 @@ from kiosk.session.view import SessionView
 from ui.controls import PhotoFrame, TextLabel, TickBox
 from ui.screens.base import Look, Screen, ScrollPage, panel
 from ui.status_icons import StatusIcon
-from ui.strings import Words
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 
 class ConsentScreen(Screen):

@@ -14,8 +14,8 @@ from ui.qr import qr_image, qr_targets
 from ui.screens.base import Look, Screen, ScrollPage, panel
 from ui.screens.results import tone_colour
 from ui.status_icons import StatusIcon
-from ui.strings import Words
-from ui.wording import badge, detail_lines, reason_text, title
+from ui.words.strings import Words
+from ui.words.values import badge, detail_lines, reason_text, title
 
 
 class DetailScreen(Screen):

@@ -10,8 +10,8 @@ from ui.controls import TextLabel
 from ui.illustrations import BusyDots, Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon
-from ui.strings import Words
-from ui.wording import Glyph
+from ui.words.strings import Words
+from ui.words.values import Glyph
 
 _CENTRE = Qt.AlignmentFlag.AlignHCenter
 

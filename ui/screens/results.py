@@ -20,9 +20,9 @@ from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
 from ui.status_icons import StatusIcon
-from ui.strings import Words
 from ui.theme import Palette
-from ui.wording import Segment, Tone, badge, headline, tile_hint
+from ui.words.strings import Words
+from ui.words.values import Segment, Tone, badge, headline, tile_hint
 
 MAX_HEADLINES = 2  # more go to the detail screen
 

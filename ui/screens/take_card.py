@@ -11,7 +11,7 @@ from kiosk.session.view import SessionView
 from ui.controls import TextLabel
 from ui.illustrations import Illustration, Scene
 from ui.screens.base import Look, Screen, ScrollPage
-from ui.strings import Words
+from ui.words.strings import Words
 
 _CENTRE = Qt.AlignmentFlag.AlignHCenter
 _REASON_KEYS = {

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 from kiosk.session.view import SessionView
 from ui.controls import KioskButton, TextLabel, set_role
 from ui.screens.base import Look, panel
-from ui.strings import Words
+from ui.words.strings import Words
 
 _CENTRE = Qt.AlignmentFlag.AlignHCenter
 

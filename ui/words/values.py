@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from adapters.base import Entitlement, EntitlementStatus, FailureReason
 from kiosk.session.view import Tile, TileState
-from ui.strings import ENGLISH_MONTHS, THAI_MONTHS, THAI_SHORT_MONTHS, Words
+from ui.words.strings import ENGLISH_MONTHS, THAI_MONTHS, THAI_SHORT_MONTHS, Words
 
 BUDDHIST_ERA_OFFSET = 543
 # `details` keys the detail screen labels, in this order; keys not listed are shown by value.

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from kiosk.session.view import SessionView
 from kiosk.wiring.demo import DEMO_CARDS, DemoCard
 from ui.controls import set_role
-from ui.strings import Words
 from ui.theme import NORMAL, Metrics, style_sheet
+from ui.words.strings import Words
 from ui.worker import Workers
 
 
