@@ -199,9 +199,13 @@ def _date_or_none(value: object) -> date | None:
 
 
 class AgencyCallError(Exception):
-    """A call failed. `message` is plain English with no URL, CID, name or token in it."""
+    """A call failed. `message` is plain English with no URL, CID, name or token in it.
 
-    def __init__(self, reason: FailureReason, message: str) -> None:
+    `body`: what a server that answered 5xx said, for the adapter to read an error code from
+    (never logged or shown as it is)."""
+
+    def __init__(self, reason: FailureReason, message: str, *, body: bytes = b"") -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+        self.body = body

@@ -11,11 +11,13 @@ A factory validates the keys it needs and raises `AdapterConfigError` naming the
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -80,15 +82,49 @@ class AdapterSettings:
             raise AdapterConfigError(f"agencies.{name}.{loc}", problem) from None
 
 
+class CredentialStore(Protocol):
+    """Where an adapter keeps a credential an agency hands it (NHSO's rotated refresh token) so
+    the next start of the kiosk has it. Values are secrets: never logged, never shown."""
+
+    def load(self, name: str) -> str | None:
+        """The value kept under `name`, or None."""
+
+    def save(self, name: str, value: str) -> bool:
+        """Keep `value` under `name`; False when it could not be kept (it is then lost at
+        the next start)."""
+
+
+class MemoryCredentials:
+    """A `CredentialStore` that keeps nothing past this process (`kiosk check` without a cache
+    key, tests)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def load(self, name: str) -> str | None:
+        """The value kept under `name` in this process."""
+        with self._lock:
+            return self._values.get(name)
+
+    def save(self, name: str, value: str) -> bool:
+        """Keep `value` in memory."""
+        with self._lock:
+            self._values[name] = value
+        return True
+
+
 class AdapterContext:
-    """Resources shared by the adapters built together, e.g. one GDX gateway for six agencies.
+    """Resources shared by the adapters built together, e.g. one GDX gateway for six agencies,
+    and the kiosk's `CredentialStore`.
 
     One context per set of adapters (never a global): closing it closes what it holds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, credentials: CredentialStore | None = None) -> None:
         self._lock = threading.Lock()
         self._shared: dict[Hashable, Any] = {}
+        self.credentials: CredentialStore = credentials or MemoryCredentials()
 
     def shared(self, key: Hashable, make: Callable[[], T]) -> T:
         """The object stored under `key`, made by `make()` the first time it is asked for."""
@@ -107,6 +143,24 @@ class AdapterContext:
             close = getattr(item, "close", None)
             if callable(close):
                 close()
+
+
+def https_or_loopback(key: str, url: str) -> str:
+    """`url` without a trailing slash, if it is https (or http on a loopback address, the
+    simulator); else `AdapterConfigError` naming `key`."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    loopback = host == "localhost" or _is_loopback_ip(host)
+    if (parts.scheme == "https" and host) or (parts.scheme == "http" and loopback):
+        return url.rstrip("/")
+    raise AdapterConfigError(key, "must be an https:// URL (http:// only for loopback addresses)")
+
+
+def _is_loopback_ip(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class AdapterFactory(Protocol):

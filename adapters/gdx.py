@@ -1,16 +1,25 @@
 """The GDX gateway (DGA's Government Data Exchange) and the adapter shape its agencies share.
 
 Token: `GET {gdx}/ws/auth/validate?ConsumerSecret=..&AgentID=..` with header `Consumer-Key`
-answers `{"Result": "<token>"}`; the token lives 60 minutes idle. Data calls carry `Consumer-Key`
-and `Token`; a 401 means the token expired: revalidate once, retry once. One `GdxGateway` (one
-token) serves all six GDX agencies built together; each agency has its own HTTP session.
+(and `Content-Type: application/x-www-form-urlencoded; charset=utf-8`, as DGA's guide sends it)
+answers `{"Result": "<token>"}`; the token lives 60 minutes idle. `AgentID` is the kiosk's
+registered system name, never a citizen's. Data calls carry `Consumer-Key` and `Token`; a 401
+means the token expired: revalidate once, retry once. GDX reports its own errors as
+`{"Message": ..., "Code": ...}`, often with HTTP 500: the code goes into the result's message
+(for the technician's log), the message text nowhere. One `GdxGateway` (one token) serves all
+six GDX agencies built together; each agency has its own HTTP session.
+
+A GDX service is identified by its path (`/ws/<agency>/<dataset>[/v<n>]/<op>`) or, through
+DOPA's linkage, by `OfficeID` + `ServiceID` + `Version`: an agency's table may set its `path`
+and `query` (extra query parameters, e.g. those ids) when a deployment's differ from the
+built-in ones, which are modelled (docs/agency-api.md).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,19 +66,30 @@ def validate_call(
         url=base_url + VALIDATE_PATH,
         purpose="GDX token",
         params={"ConsumerSecret": consumer_secret, "AgentID": agent_id},
-        headers={"Consumer-Key": consumer_key, "Accept": "application/json"},
+        headers={
+            "Consumer-Key": consumer_key,
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Accept": "application/json",
+        },
     )
 
 
 def data_call(
-    base_url: str, path: str, cid: str, *, consumer_key: str, token: str, purpose: str
+    base_url: str,
+    path: str,
+    cid: str,
+    *,
+    consumer_key: str,
+    token: str,
+    purpose: str,
+    query: Mapping[str, str] | None = None,
 ) -> HttpCall:
-    """One agency's request for one citizen."""
+    """One agency's request for one citizen (`query`: extra parameters, e.g. linkage ids)."""
     return HttpCall(
         method="GET",
         url=base_url + path,
         purpose=purpose,
-        params={"CitizenID": cid},
+        params={**(query or {}), "CitizenID": cid},
         headers={"Consumer-Key": consumer_key, "Token": token, "Accept": "application/json"},
     )
 
@@ -77,6 +97,22 @@ def data_call(
 def probe_call(base_url: str, path: str, purpose: str) -> HttpCall:
     """A request with no citizen and no token: any answer below 500 shows the service is up."""
     return HttpCall(method="GET", url=base_url + path, purpose=purpose)
+
+
+class GdxError(AgencyAnswer):
+    """How GDX reports an error of its own."""
+
+    message: str | None = Field(default=None, alias="Message")
+    code: str | int = Field(alias="Code")
+
+
+def gdx_error_code(body: bytes) -> str | None:
+    """The `Code` of a GDX error body (a short safe token), or None when `body` is not one."""
+    try:
+        code = str(GdxError.model_validate_json(body).code)
+    except ValueError:
+        return None
+    return code if code.replace("-", "").replace("_", "").isalnum() and len(code) <= 32 else "?"
 
 
 class ValidateAnswer(AgencyAnswer):
@@ -141,7 +177,11 @@ class GdxGateway:
         )
         reply = self._transport.send(call, deadline)
         if reply.status in (400, 401, 403):
-            raise AgencyCallError(FailureReason.AUTH, "GDX token: consumer key or secret refused")
+            code = gdx_error_code(reply.body)
+            why = f" (GDX code {code})" if code else ""
+            raise AgencyCallError(
+                FailureReason.AUTH, f"GDX token: consumer key or secret refused{why}"
+            )
         if reply.status != 200:
             raise AgencyCallError(
                 FailureReason.BAD_ANSWER, f"GDX token: unexpected status {reply.status}"
@@ -162,7 +202,7 @@ class GdxService:
     id: str
     name_th: str
     name_en: str
-    path: str
+    path: str  # the built-in, modelled path; a deployment's table may set its own
     read: AnswerReader
     web: str  # the agency's public home page
     hotline: str = ""
@@ -180,9 +220,13 @@ class GdxAdapter(AgencyAdapter):
         base_url: str | None = None,
         hotline: str | None = None,
         web: str | None = None,
+        path: str | None = None,
+        query: Mapping[str, str] | None = None,
         today: Callable[[], date] = lambda: bangkok_now().date(),
     ) -> None:
         self.service = service
+        self.path = path or service.path
+        self.query = dict(query or {})
         self.id = service.id
         self.name_th = service.name_th
         self.name_en = service.name_en
@@ -200,16 +244,20 @@ class GdxAdapter(AgencyAdapter):
         try:
             return self._interpret(self._fetch(identity.cid, deadline))
         except AgencyCallError as exc:
+            code = gdx_error_code(exc.body) if exc.body else None
+            if code is not None:
+                exc = AgencyCallError(exc.reason, f"{exc.message} (GDX code {code})")
             return from_call_error(self.id, exc)
 
     def _send(self, cid: str, token: str, deadline: Deadline) -> HttpReply:
         call = data_call(
             self.base_url,
-            self.service.path,
+            self.path,
             cid,
             consumer_key=self._gateway.consumer_key,
             token=token,
             purpose=self._purpose,
+            query=self.query,
         )
         reply = self._transport.send(call, deadline)
         if reply.status != 401:
@@ -230,11 +278,14 @@ class GdxAdapter(AgencyAdapter):
     def _interpret(self, reply: HttpReply) -> AgencyResult:
         if is_not_found(reply.status, reply.body):
             return live_result(self.id, AgencyStatus.NOT_FOUND, message="no record")
+        code = gdx_error_code(reply.body) if reply.status != 200 else None
+        why = f" (GDX code {code})" if code else ""
         if reply.status == 403:
-            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: access refused")
+            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: access refused{why}")
         if reply.status != 200:
             raise AgencyCallError(
-                FailureReason.BAD_ANSWER, f"{self._purpose}: unexpected status {reply.status}"
+                FailureReason.BAD_ANSWER,
+                f"{self._purpose}: unexpected status {reply.status}{why}",
             )
         entitlements = self.service.read(reply.body, self._today())
         message = "" if entitlements else "no entitlement on record"
@@ -242,7 +293,7 @@ class GdxAdapter(AgencyAdapter):
 
     def probe(self, deadline: Deadline) -> HealthProbe:
         """Whether the agency's path answers at all (no citizen, no token)."""
-        call = probe_call(self.base_url, self.service.path, f"{self._purpose} probe")
+        call = probe_call(self.base_url, self.path, f"{self._purpose} probe")
         return probe_endpoint(self._probe_transport, call, deadline)
 
     def close(self) -> None:
@@ -259,15 +310,19 @@ class GdxOptions(AdapterOptions):
     agent_id: str = Field(min_length=1)
 
 
-class NoOptions(AdapterOptions):
-    """A GDX agency's own table takes only the common keys."""
+class GdxAgencyOptions(AdapterOptions):
+    """A GDX agency's own table: the common keys, and where the service is when a deployment's
+    differs from the built-in (modelled) one."""
+
+    path: str | None = Field(default=None, pattern=r"^/[A-Za-z0-9/_.-]*$")
+    query: dict[str, str] = Field(default_factory=dict)
 
 
 def gdx_factory(service: GdxService) -> AdapterFactory:
     """The entry-point factory for `service`."""
 
     def create(settings: AdapterSettings, context: AdapterContext) -> GdxAdapter:
-        settings.options(NoOptions)
+        where = settings.options(GdxAgencyOptions)
         credentials = settings.options(GdxOptions, table="gdx")
         own = settings.table()
         base_url = own.base_url or settings.table("gdx").base_url or DEFAULT_BASE_URL
@@ -289,6 +344,8 @@ def gdx_factory(service: GdxService) -> AdapterFactory:
             base_url=base_url,
             hotline=own.hotline,
             web=own.web,
+            path=where.path,
+            query=where.query,
         )
 
     create.__doc__ = f"Entry point `{service.id}`: the adapter from `[agencies.gdx]`."

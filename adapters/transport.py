@@ -48,6 +48,7 @@ class HttpCall:
     params: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
     form: Mapping[str, str] | None = None
+    content: bytes | None = None  # a raw body (a SOAP envelope); `form` and `content` exclude
 
     def __repr__(self) -> str:
         return (
@@ -154,7 +155,7 @@ class AgencyTransport:
                 call.url,
                 params=dict(call.params),
                 headers=dict(call.headers),
-                data=dict(call.form) if call.form is not None else None,
+                data=call.content if call.content is not None else _form(call),
                 timeout=(left, left),
                 stream=True,
                 allow_redirects=False,
@@ -202,7 +203,9 @@ class AgencyTransport:
             )
         if reply.status >= 500:
             return AgencyCallError(
-                FailureReason.SERVER_ERROR, f"{call.purpose}: server error {reply.status}"
+                FailureReason.SERVER_ERROR,
+                f"{call.purpose}: server error {reply.status}",
+                body=reply.body,
             )
         return reply
 
@@ -228,6 +231,10 @@ class AgencyTransport:
     def close(self) -> None:
         """Close the session's pooled connections."""
         self._session.close()
+
+
+def _form(call: HttpCall) -> dict[str, str] | None:
+    return dict(call.form) if call.form is not None else None
 
 
 def probe_endpoint(transport: AgencyTransport, call: HttpCall, deadline: Deadline) -> HealthProbe:

@@ -31,6 +31,7 @@ SECRET_BYTES = 32
 _SALT = b"gov-smart-kiosk offline cache v1"
 _CITIZEN_INFO = b"citizen-key"
 _SEALING_INFO = b"snapshot-sealing-key"
+_CREDENTIALS_INFO = b"agency-credentials-key"
 _KEY_CHECK_MESSAGE = b"gov-smart-kiosk key check v1"
 
 
@@ -41,13 +42,14 @@ class KeyFileError(Exception):
 class CacheSecret:
     """The kiosk's secret and what is derived from it. Its repr shows nothing secret."""
 
-    __slots__ = ("_citizen_key", "_sealing_key")
+    __slots__ = ("_citizen_key", "_credentials_key", "_sealing_key")
 
     def __init__(self, secret: bytes) -> None:
         if len(secret) != SECRET_BYTES:
             raise ValueError(f"the cache secret must be {SECRET_BYTES} bytes")
         self._citizen_key = _derive(secret, _CITIZEN_INFO)
         self._sealing_key = _derive(secret, _SEALING_INFO)
+        self._credentials_key = _derive(secret, _CREDENTIALS_INFO)
 
     def __repr__(self) -> str:
         return "CacheSecret(<redacted>)"
@@ -69,6 +71,12 @@ class CacheSecret:
     def sealing_key(self) -> bytes:
         """The AES-256-GCM key for snapshot payloads."""
         return self._sealing_key
+
+    @property
+    def credentials_key(self) -> bytes:
+        """The AES-256-GCM key for credentials an agency hands the kiosk (NHSO's rotated
+        refresh token), kept in the data folder but useless without the key file."""
+        return self._credentials_key
 
     def key_check(self) -> bytes:
         """A value that identifies this secret without revealing it: a database written under

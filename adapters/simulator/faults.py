@@ -9,7 +9,8 @@ Kinds:
 - `malformed`      answer 200 with a body that is not JSON
 - `hang`           never answer (until the simulator stops)
 - `reset`          reset the connection (TCP RST) without answering
-- `expired_token`  treat the token of a data call as expired: 401
+- `expired_token`  treat the token of a data call as expired: 401 (UCWS: `NHSO-00003`)
+- `gdx_error:CODE` answer 500 with GDX's own error body, `{"Message": ..., "Code": "CODE"}`
 
 `@TIMES` limits a fault to the next TIMES matching requests (`sso=status:503@1`: one 5xx, then
 normal answers); without it a fault stays until cleared.
@@ -21,8 +22,8 @@ import threading
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-KINDS = ("latency", "status", "malformed", "hang", "reset", "expired_token")
-_VALUED = {"latency", "status"}
+KINDS = ("latency", "status", "malformed", "hang", "reset", "expired_token", "gdx_error")
+_VALUED = {"latency", "status", "gdx_error"}
 AGENCY_TARGETS = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
 TARGETS = (*AGENCY_TARGETS, "gdx", "all")
 

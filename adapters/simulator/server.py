@@ -33,11 +33,25 @@ from urllib.parse import parse_qs, urlsplit
 
 from adapters.simulator.dataset import Dataset
 from adapters.simulator.faults import Fault, FaultBoard, FaultError, FaultPlan
+from adapters.simulator.nhso import (
+    NHSO_BEARER_TOKEN,
+    NHSO_REFRESH_TOKEN,
+    UCWS_PATH,
+    UCWS_TOKEN,
+    UCWS_USER,
+    WSDL,
+    NhsoTokens,
+    NhsoVariant,
+    sparse,
+    ucws_answer,
+    ucws_request,
+)
 
 log = logging.getLogger(__name__)
 
-# The credentials the simulator accepts (invented; they open nothing real).
-NHSO_REFRESH_TOKEN = "sim-nhso-refresh-token"  # noqa: S105 - a fixed test credential
+# The credentials the simulator accepts (invented; they open nothing real). NHSO's are in
+# adapters.simulator.nhso, re-exported here.
+__all__ = ["NHSO_BEARER_TOKEN", "NHSO_REFRESH_TOKEN", "AgencySimulator", "NhsoVariant"]
 GDX_CONSUMER_KEY = "sim-consumer-key"
 GDX_CONSUMER_SECRET = "sim-consumer-secret"  # noqa: S105 - a fixed test credential
 GDX_AGENT_ID = "sim-kiosk"
@@ -62,6 +76,9 @@ def _targets(*names: str) -> frozenset[str]:
 ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/api/scard/access-token"): Route("nhso.token", _targets("nhso")),
     ("GET", "/api/ucws/v1/right-search"): Route("nhso", _targets("nhso")),
+    ("GET", "/api/v2/right-search"): Route("nhso.v2", _targets("nhso")),
+    ("POST", UCWS_PATH): Route("nhso.ucws", _targets("nhso")),
+    ("GET", UCWS_PATH): Route("nhso.wsdl", _targets("nhso")),
     ("GET", "/ws/auth/validate"): Route("gdx.token", _targets("gdx")),
     ("GET", "/ws/sso/v1/insured"): Route("sso", _targets("sso", "gdx"), "sso"),
     ("GET", "/ws/mof/welfare/v1/card"): Route("welfare", _targets("welfare", "gdx"), "welfare"),
@@ -76,19 +93,18 @@ ROUTES: dict[tuple[str, str], Route] = {
 }
 
 
+# Which API each NHSO route belongs to (a route of another API is not served).
+_NHSO_API = {"nhso.token": "srm", "nhso": "srm", "nhso.v2": "v2", "nhso.ucws": "ucws"}
+_NHSO_API["nhso.wsdl"] = "ucws"
+
+
 class _Tokens:
-    """Tokens the simulator issued, with their lifetimes."""
+    """GDX tokens the simulator issued, with when each was last used; NHSO's are `nhso`."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.nhso_refresh = {NHSO_REFRESH_TOKEN}
-        self.nhso_access: dict[str, float] = {}  # token -> issued at
         self.gdx: dict[str, float] = {}  # token -> last used
-
-    def nhso_valid(self, token: str) -> bool:
-        with self.lock:
-            issued = self.nhso_access.get(token)
-            return issued is not None and time.monotonic() - issued < TOKEN_LIFETIME_S
+        self.nhso = NhsoTokens()
 
     def gdx_use(self, token: str) -> bool:
         with self.lock:
@@ -100,8 +116,8 @@ class _Tokens:
             return True
 
     def expire(self, token: str) -> None:
+        self.nhso.expire(token)
         with self.lock:
-            self.nhso_access.pop(token, None)
             self.gdx.pop(token, None)
 
 
@@ -113,8 +129,11 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], sim: AgencySimulator) -> None:
+    def __init__(
+        self, address: tuple[str, int], sim: AgencySimulator, *, tokens_only: bool = False
+    ) -> None:
         self.sim = sim
+        self.tokens_only = tokens_only  # the NHSO token host of a split simulator
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -188,15 +207,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._control(method, url.path)
             return
         route = ROUTES.get((method, url.path))
-        if route is None:
+        if route is None or not sim.serves(route, tokens_host=self.server.tokens_only):
             self._json(404, {"error": "no_such_path"})
             return
         sim.count(route.name)
         token = self._token(route)
-        if not self._suffer(sim.faults.plan(route.targets, has_token=bool(token)), token):
+        if not self._suffer(sim.faults.plan(route.targets, has_token=bool(token)), token, route):
             self._serve(route, token)
 
-    def _suffer(self, plan: FaultPlan, token: str) -> bool:
+    def _suffer(self, plan: FaultPlan, token: str, route: Route) -> bool:
         """Apply a request's faults; True when they took the place of the answer."""
         sim = self.server.sim
         if plan.latency_s and sim.stopping.wait(plan.latency_s):
@@ -214,6 +233,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(action.value or 500, {"error": "injected"})
         elif action.kind == "malformed":
             self._send(200, b'{"truncated": ', "application/json")
+        elif action.kind == "gdx_error":  # DGA's gateway reports its errors so, often as 500
+            self._json(500, {"Message": "The service failed", "Code": str(action.value)})
+        elif route.name == "nhso.ucws":  # expired_token: UCWS says so in its own words
+            cid = (ucws_request(self.body) or {}).get("person_id", "")
+            self._send(200, ucws_answer("NHSO-00003", cid, None), "text/xml; charset=utf-8")
         else:  # expired_token: the token dies now, and the normal answer is a 401
             sim.tokens.expire(token)
             return False
@@ -230,11 +254,13 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _token(self, route: Route) -> str:
-        if route.name == "nhso":
+        if route.name in ("nhso", "nhso.v2"):
             auth = self.headers.get("Authorization", "")
             return auth[7:].strip() if auth.startswith("Bearer ") else ""
         if route.agency is not None:
             return self.headers.get("Token", "")
+        if route.name == "nhso.ucws":  # its token travels in the SOAP body
+            return (ucws_request(self.body) or {}).get("smctoken", "")
         return ""
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
@@ -269,7 +295,13 @@ class _Handler(BaseHTTPRequestHandler):
         if route.name == "nhso.token":
             self._nhso_token()
         elif route.name == "nhso":
-            self._nhso_search(token)
+            self._nhso_search(token, accepted=self.server.sim.tokens.nhso.valid(token))
+        elif route.name == "nhso.v2":
+            self._nhso_search(token, accepted=token == NHSO_BEARER_TOKEN, v2=True)
+        elif route.name == "nhso.ucws":
+            self._nhso_ucws()
+        elif route.name == "nhso.wsdl":
+            self._send(200, WSDL, "text/xml; charset=utf-8")
         elif route.name == "gdx.token":
             self._gdx_validate()
         else:
@@ -277,23 +309,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _nhso_token(self) -> None:
         form = {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()}
-        tokens = self.server.sim.tokens
-        with tokens.lock:
-            if form.get("refresh_token") not in tokens.nhso_refresh:
-                self._json(401, {"error": "invalid_grant"})
-                return
-            access = secrets.token_urlsafe(24)
-            refresh = secrets.token_urlsafe(24)
-            tokens.nhso_access[access] = time.monotonic()
-            tokens.nhso_refresh.add(refresh)
-        self._json(
-            200,
-            {"access_token": access, "refresh_token": refresh, "expires_in": int(TOKEN_LIFETIME_S)},
-        )
-
-    def _nhso_search(self, token: str) -> None:
         sim = self.server.sim
-        if not token or not sim.tokens.nhso_valid(token):
+        answer = sim.tokens.nhso.issue(form.get("refresh_token", ""), sim.nhso)
+        if answer is None:
+            self._json(401, {"error": "invalid_grant"})
+            return
+        self._json(200, answer)
+
+    def _nhso_search(self, token: str, *, accepted: bool, v2: bool = False) -> None:
+        sim = self.server.sim
+        if not token or not accepted:
             self._json(401, {"error": "unauthorized"})
             return
         pid = self.query.get("pid", "")
@@ -301,11 +326,29 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(400, {"error": "pid_required"})
             return
         body = sim.dataset.answer("nhso", pid)
+        check_date = datetime.now(UTC).astimezone(_BANGKOK).strftime("%Y-%m-%dT%H:%M:%S")
+        if body is None and v2:  # v2 says "not found" with an empty answer, as public clients see
+            self._json(200, {"checkDate": check_date, "nation": {}, "sex": {}, "funds": []})
+            return
         if body is None:
             self._json(404, {"error": "not_found"})
             return
-        check_date = datetime.now(UTC).astimezone(_BANGKOK).strftime("%Y-%m-%dT%H:%M:%S")
+        if sim.nhso.sparse:
+            self._json(200, {"pid": pid, **sparse(body)})
+            return
         self._json(200, {"checkDate": check_date, "pid": pid, **body})
+
+    def _nhso_ucws(self) -> None:
+        params = ucws_request(self.body)
+        if params is None:
+            self._send(500, b"<fault>not a searchCurrentByPID request</fault>", "text/xml")
+            return
+        cid = params.get("person_id", "")
+        if (params.get("user_person_id"), params.get("smctoken")) != (UCWS_USER, UCWS_TOKEN):
+            self._send(200, ucws_answer("NHSO-00003", cid, None), "text/xml; charset=utf-8")
+            return
+        body = self.server.sim.dataset.answer("nhso", cid)
+        self._send(200, ucws_answer("NHSO-000001", cid, body), "text/xml; charset=utf-8")
 
     def _gdx_validate(self) -> None:
         ok = (
@@ -388,8 +431,16 @@ class AgencySimulator:
         port: int = 0,
         faults: Iterable[Fault] = (),
         tls: ssl.SSLContext | None = None,
+        nhso: NhsoVariant | None = None,
+        token_host: str | None = None,
     ) -> None:
+        """`nhso`: which of NHSO's APIs to serve, and how (`adapters.simulator.nhso`).
+        `token_host`: serve NHSO's token path there, on a second address, and only there (as
+        NHSO's token service has its own host), e.g. "127.0.0.2"."""
         self.dataset = dataset or Dataset.default()
+        self.nhso = nhso or NhsoVariant()
+        self._token_host = token_host
+        self._token_server: _Server | None = None
         self._tls = tls  # serve https with this server context (tests of CA verification)
         self.faults = FaultBoard(tuple(faults))
         self.tokens = _Tokens()
@@ -410,10 +461,35 @@ class AgencySimulator:
         scheme = "https" if self._tls is not None else "http"
         return f"{scheme}://{host!s}:{port}"
 
+    @property
+    def token_url(self) -> str | None:
+        """The NHSO token host's base URL when it is split off (`token_host`), else None."""
+        if self._token_server is None:
+            return None
+        host, port = self._token_server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def serves(self, route: Route, *, tokens_host: bool) -> bool:
+        """Whether this address answers `route`: only the served NHSO API's paths, and the token
+        path only on the token host when it is split off."""
+        api = _NHSO_API.get(route.name)
+        if api is not None and api != self.nhso.api:
+            return False
+        return self._token_host is None or (route.name == "nhso.token") == tokens_host
+
     def start(self) -> AgencySimulator:
         """Bind and serve in a background thread (loopback addresses only)."""
-        if not _is_loopback(self._host):
+        hosts = (self._host, self._token_host or self._host)
+        if not all(_is_loopback(host) for host in hosts):
             raise ValueError("the agency simulator serves on loopback addresses only")
+        if self._token_host is not None:
+            self._token_server = _Server((self._token_host, 0), self, tokens_only=True)
+            self._token_thread = threading.Thread(
+                target=self._token_server.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="agency-sim-tokens",
+            )
+            self._token_thread.start()
         self._server = _Server((self._host, self._port), self)
         if self._tls is not None:
             # The handshake runs in the handler's thread, not in the accepting loop.
@@ -441,6 +517,11 @@ class AgencySimulator:
                 conn.shutdown(socket.SHUT_RDWR)
         server.server_close()  # joins the request threads
         self._server = self._thread = None
+        if self._token_server is not None:
+            self._token_server.shutdown()
+            self._token_thread.join()
+            self._token_server.server_close()
+            self._token_server = None
 
     def __enter__(self) -> AgencySimulator:
         return self.start()
@@ -466,7 +547,7 @@ class AgencySimulator:
     def agency_tables(self) -> dict[str, dict[str, str]]:
         """`[agencies.nhso]` and `[agencies.gdx]` tables that point the kiosk at this simulator."""
         return {
-            "nhso": {"base_url": self.url, "refresh_token": NHSO_REFRESH_TOKEN},
+            "nhso": self.nhso.tables(self.url, self.token_url),
             "gdx": {
                 "base_url": self.url,
                 "consumer_key": GDX_CONSUMER_KEY,

@@ -4,7 +4,7 @@ When NHSO cannot be asked, the card itself says which scheme the citizen was reg
 when the card was last updated at a hospital: an offline source, shown as `source: "card"` with
 `as_of` the applet's update date. The applet's scheme fields read like `(UCS) สิทธิหลักประกัน...`
 (the code in brackets, then NHSO's Thai name); the titles come from the same table as the live
-answer's (`adapters.nhso_rights`), so a card answer and a live one read alike on screen.
+answer's (`adapters.nhso.rights`), so a card answer and a live one read alike on screen.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from adapters.base import (
     EntitlementStatus,
     ResultSource,
 )
-from adapters.nhso_rights import Coded, right_titles
+from adapters.nhso.rights import Coded, right_titles
 from cardreader.types import NhsoCardData
 
 NHSO = "nhso"  # the agency id of the NHSO adapter, which the card's applet stands in for

@@ -20,6 +20,7 @@ from adapters.factory import (
     AdapterFactory,
     AdapterSettings,
     AgencyTable,
+    CredentialStore,
 )
 from kiosk.config import AgenciesSection, ConfigError, KioskConfig, is_loopback_host
 
@@ -83,8 +84,14 @@ def adapter_settings(config: KioskConfig, agency_id: str) -> AdapterSettings:
     )
 
 
-def build_agencies(config: KioskConfig, *, load: FactoryLoader = registry.load) -> AgencySet:
-    """The enabled agencies' adapters, or `ConfigError` naming the first bad key."""
+def build_agencies(
+    config: KioskConfig,
+    *,
+    load: FactoryLoader = registry.load,
+    credentials: CredentialStore | None = None,
+) -> AgencySet:
+    """The enabled agencies' adapters, or `ConfigError` naming the first bad key.
+    `credentials`: where adapters keep what agencies hand them (memory only when None)."""
     agencies = config.agencies
     if agencies.ca_bundle is not None and not agencies.ca_bundle.is_file():
         raise ConfigError("agencies.ca_bundle: file not found")
@@ -93,7 +100,7 @@ def build_agencies(config: KioskConfig, *, load: FactoryLoader = registry.load) 
         if agency_id in seen:
             raise ConfigError(f"agencies.enabled: '{agency_id}' is listed twice")
         seen.add(agency_id)
-    context = AdapterContext()
+    context = AdapterContext(credentials)
     built: list[AgencyAdapter] = []
     try:
         for agency_id in agencies.enabled:

@@ -40,6 +40,7 @@ from adapters.deadline import Deadline
 from kiosk.agencies.card_right import NHSO
 from kiosk.agencies.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.agencies.connectivity import ConnectivityMonitor
+from kiosk.agencies.credentials import SealedCredentials
 from kiosk.agencies.fallback import CitizenFallback, with_card_right
 from kiosk.agencies.health import ServiceHealth, agency_reports
 from kiosk.agencies.metrics import AgencyMetrics
@@ -51,7 +52,7 @@ from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.check_request import CheckRequest
-from offline_cache import CacheStats, HealthState, KeyFileError, SnapshotStore
+from offline_cache import CacheSecret, CacheStats, HealthState, KeyFileError, SnapshotStore
 
 log = logging.getLogger(__name__)
 
@@ -145,17 +146,19 @@ class AgencyService:
         (best-effort: a problem is reported by `cache_problem()`, not raised). `monitor` None:
         no connectivity monitor (a one-shot `kiosk check`); the kiosk app passes settings.
         `metrics`: where checks are counted (the kiosk app's; None counts nothing)."""
-        agencies = build_agencies(config)
-        store: SnapshotStore | None = None
-        audit: AuditLog | None = None
+        secret: CacheSecret | None = None
         problem: str | None = None
         try:
-            try:
-                secret = load_cache_secret(config)
-            except KeyFileError as exc:
-                problem = str(exc)  # names the key file, never a secret or a citizen
-                log.warning("offline cache and audit log disabled: %s", problem)
-            else:
+            secret = load_cache_secret(config)
+        except KeyFileError as exc:
+            problem = str(exc)  # names the key file, never a secret or a citizen
+            log.warning("offline cache and audit log disabled: %s", problem)
+        credentials = SealedCredentials(config.kiosk.data_dir, secret) if secret else None
+        agencies = build_agencies(config, credentials=credentials)
+        store: SnapshotStore | None = None
+        audit: AuditLog | None = None
+        try:
+            if secret is not None:
                 store = open_snapshot_store(config, secret=secret)
                 audit = open_audit_log(config, secret)
             return cls(

@@ -61,6 +61,30 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="TARGET=KIND[:VALUE][@TIMES]",
         help="inject a fault, e.g. sso=hang, nhso=latency:300, all=status:503@1 (repeatable)",
     )
+    nhso = sim.add_argument_group("NHSO", "which of NHSO's APIs to serve, and how it answers")
+    nhso.add_argument("--nhso-api", choices=("srm", "v2", "ucws"), default="srm")
+    nhso.add_argument(
+        "--nhso-token-keys",
+        choices=("underscore", "dash"),
+        default="underscore",
+        help="access_token/refresh_token or access-token/refresh-token",
+    )
+    nhso.add_argument(
+        "--nhso-rotate", action="store_true", help="each refresh retires the refresh token"
+    )
+    nhso.add_argument(
+        "--nhso-jwt-only",
+        action="store_true",
+        help="no expires_in: the access token is a JWT whose exp says when it ends",
+    )
+    nhso.add_argument(
+        "--nhso-sparse", action="store_true", help="answers without the optional fields"
+    )
+    nhso.add_argument(
+        "--token-host",
+        metavar="HOST",
+        help="serve SRM's token path there, and only there (a loopback address, e.g. 127.0.0.2)",
+    )
     sim.set_defaults(func=cmd_agency_sim)
 
 
@@ -188,6 +212,7 @@ def cmd_agency_sim(args: argparse.Namespace) -> int:
         FaultError,
         parse_fault,
     )
+    from adapters.simulator.nhso import NhsoVariant
 
     try:
         faults = [parse_fault(spec) for spec in args.fault]
@@ -196,7 +221,21 @@ def cmd_agency_sim(args: argparse.Namespace) -> int:
         raise CliError(str(exc), EXIT_USAGE) from None
     if not 0 <= args.port <= 65535:
         raise CliError("--port must be between 0 and 65535", EXIT_USAGE)
-    sim = AgencySimulator(dataset, host=args.host, port=args.port, faults=faults)
+    variant = NhsoVariant(
+        api=args.nhso_api,
+        token_keys=args.nhso_token_keys,
+        rotate=args.nhso_rotate,
+        jwt_only=args.nhso_jwt_only,
+        sparse=args.nhso_sparse,
+    )
+    sim = AgencySimulator(
+        dataset,
+        host=args.host,
+        port=args.port,
+        faults=faults,
+        nhso=variant,
+        token_host=args.token_host,
+    )
     try:
         sim.start()
     except ValueError as exc:
@@ -213,6 +252,8 @@ def cmd_agency_sim(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, on_signal)
     try:
         print(f"agency-sim listening on {sim.url}", flush=True)
+        if sim.token_url is not None:
+            print(f"agency-sim NHSO token service on {sim.token_url}", flush=True)
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -26,9 +26,10 @@ from adapters.base import (
     ResultSource,
 )
 from adapters.deadline import Deadline
+from adapters.factory import AdapterContext, AdapterSettings, AgencyTable
 from adapters.gdx import GdxAdapter, GdxGateway
 from adapters.gdx_agencies import SSO
-from adapters.nhso import NhsoAdapter
+from adapters.nhso import create as nhso_create
 from adapters.simulator import AgencySimulator, Dataset, parse_fault
 from adapters.simulator.server import (
     GDX_AGENT_ID,
@@ -210,12 +211,8 @@ def test_gdx_token_idle_for_an_hour_is_revalidated_before_use(
 
 def test_nhso_token_is_renewed_before_it_expires(agency_sim: AgencySimulator) -> None:
     clock = ManualClock()
-    adapter = NhsoAdapter(
-        base_url=agency_sim.url,
-        refresh_token=NHSO_REFRESH_TOKEN,
-        transport=AgencyTransport(),
-        clock=clock,
-    )
+    table = AgencyTable(base_url=agency_sim.url, options={"refresh_token": NHSO_REFRESH_TOKEN})
+    adapter = nhso_create(AdapterSettings("nhso", {"nhso": table}), AdapterContext(), clock=clock)
     try:
         assert adapter.check(CitizenIdentity(DEMO), Deadline.after(3)).status is AgencyStatus.OK
         clock.now += 3600 - 30  # within NHSO's expires_in, but inside the safety margin

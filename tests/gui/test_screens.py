@@ -197,7 +197,7 @@ def adapter_agencies() -> tuple[AgencyInfo, ...]:
     """The seven built-in agencies with the names their adapters give (the longest a kiosk
     shows), in the default order."""
     from adapters.gdx_agencies import SERVICES
-    from adapters.nhso import NhsoAdapter
+    from adapters.nhso.adapter import NhsoAdapter
 
     gdx = tuple(AgencyInfo(s.id, s.name_th, s.name_en, s.hotline, s.web) for s in SERVICES.values())
     nhso = AgencyInfo("nhso", NhsoAdapter.name_th, NhsoAdapter.name_en, "1330", "")

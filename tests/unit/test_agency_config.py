@@ -11,7 +11,7 @@ from adapters import registry
 from adapters.base import AgencyAdapter
 from adapters.factory import AdapterContext, AdapterSettings
 from adapters.gdx import GdxAdapter
-from adapters.nhso import NhsoAdapter
+from adapters.nhso.adapter import NhsoAdapter
 from kiosk.agencies.roster import adapter_settings, build_agencies
 from kiosk.config import BUILTIN_AGENCIES, ConfigError, KioskConfig, validate_config
 

@@ -18,7 +18,7 @@ from adapters.gdx_agencies import (
     read_sso,
     read_welfare,
 )
-from adapters.nhso_rights import RIGHT_TITLES, RightSearch, answer_info, rights_of
+from adapters.nhso.rights import RIGHT_TITLES, RightSearch, answer_info, rights_of
 
 TODAY = date(2026, 11, 24)
 
@@ -67,10 +67,33 @@ def test_every_listed_nhso_code_gets_its_thai_and_english_title(code: str) -> No
 
 
 def test_an_unlisted_nhso_code_is_shown_with_the_agencys_name() -> None:
-    (ent,) = rights_of(right_search([fund("BKK", name="สิทธิพนักงานกรุงเทพมหานคร")]), TODAY)
-    assert ent.code == "BKK"
-    assert ent.title_th == "สิทธิพนักงานกรุงเทพมหานคร"
-    assert ent.title_en == "สิทธิพนักงานกรุงเทพมหานคร (BKK)"
+    (ent,) = rights_of(right_search([fund("KKT", name="สิทธิการเคหะแห่งชาติ")]), TODAY)
+    assert ent.code == "KKT"
+    assert ent.title_th == "สิทธิการเคหะแห่งชาติ"
+    assert ent.title_en == "สิทธิการเคหะแห่งชาติ (KKT)"
+
+
+def test_codes_beyond_the_eight_have_titles_and_a_code_without_a_known_thai_name_keeps_nhsos() -> (
+    None
+):
+    bkk, sof, gof = rights_of(
+        right_search(
+            [fund("BKK", name="x"), fund("SOF", name="y"), fund("GOF", name="สิทธิหน่วยงานรัฐอื่น")]
+        ),
+        TODAY,
+    )
+    assert (bkk.title_th, bkk.title_en) == RIGHT_TITLES["BKK"]
+    assert sof.title_en == "Social security and civil servant"
+    assert (gof.title_th, gof.title_en) == (
+        "สิทธิหน่วยงานรัฐอื่น",
+        "Other government agency or state enterprise",
+    )
+
+
+def test_the_main_right_comes_first() -> None:
+    other, main = fund("SSS"), {**fund("UCS"), "fundType": "Y"}
+    first, second = rights_of(right_search([other, main]), TODAY)
+    assert (first.code, second.code) == ("UCS", "SSS")
 
 
 def test_nhso_hospitals_and_sub_scheme_go_in_details_with_dates() -> None:
@@ -129,7 +152,7 @@ def test_no_funds_means_no_entitlement_and_nhso_status_is_information_only() -> 
         ({"funds": "none"}, "funds"),
         ({"pid": 1101700203450}, "pid"),
         ({"funds": [fund(mainInscl={"id": 5, "name": "x"})]}, "funds.0.mainInscl.id"),
-        ({"funds": [{k: v for k, v in fund().items() if k != "hospMain"}]}, "funds.0.hospMain"),
+        ({"funds": [{k: v for k, v in fund().items() if k != "mainInscl"}]}, "funds.0.mainInscl"),
         ({"funds": [fund(startDateTime="30/10/2015")]}, "funds.0.startDateTime"),
     ],
 )
@@ -142,9 +165,24 @@ def test_a_missing_or_wrongly_typed_nhso_field_fails_the_answer(
     assert where in info.value.message
 
 
+def test_a_sparse_answer_as_public_clients_see_it_is_read() -> None:
+    """Only `pid` and each fund's `mainInscl.id` are required; the rest may be missing, and
+    fields the kiosk does not know are ignored."""
+    sparse = {
+        "pid": "1101700203450",
+        "birthDate": "25280307",
+        "cardId": "abc",
+        "funds": [{"mainInscl": {"id": "UCS"}, "newField": {"x": 1}}],
+    }
+    answer = parse_answer(RightSearch, body(sparse), "NHSO right search")
+    [ucs] = rights_of(answer, TODAY)
+    assert (ucs.code, ucs.status, ucs.details) == ("UCS", EntitlementStatus.ACTIVE, {})
+    assert answer_info(answer) == {}
+
+
 def test_a_bad_answer_message_quotes_no_value_from_the_body() -> None:
     with pytest.raises(AgencyCallError) as info:
-        right_search([fund()], fname=12345, lname=["สมชาย"], pid="1101700203450x")
+        right_search([fund(mainInscl={"id": 12345, "name": "สมชาย"})], pid=1101700203450)
     assert "12345" not in info.value.message
     assert "สมชาย" not in info.value.message
     assert "1101700203450" not in info.value.message

@@ -111,13 +111,13 @@ def test_the_card_right_reads_like_the_live_answer() -> None:
 
 def test_an_expired_card_right_is_inactive_and_an_unknown_code_keeps_the_cards_name() -> None:
     nhso = dataclasses.replace(
-        card_nhso(), main_inscl="(BKK) สิทธิกรุงเทพ", expiry_date=date(2026, 1, 31)
+        card_nhso(), main_inscl="(KKT) สิทธิการเคหะ", expiry_date=date(2026, 1, 31)
     )
     right = card_right(nhso, today=TODAY)
     assert right is not None
     (entitlement,) = right.entitlements
     assert entitlement.status is EntitlementStatus.INACTIVE
-    assert (entitlement.code, entitlement.title_th) == ("BKK", "สิทธิกรุงเทพ")
+    assert (entitlement.code, entitlement.title_th) == ("KKT", "สิทธิการเคหะ")
 
 
 def test_a_blank_applet_gives_no_card_answer_and_no_update_date_falls_back_to_issue() -> None:
