@@ -19,6 +19,7 @@ import pytest
 
 from adapters.base import AgencyStatus, CitizenIdentity, FailureReason
 from adapters.deadline import Deadline
+from adapters.gdx import GdxAdapter
 from adapters.simulator import AgencySimulator, parse_fault
 from adapters.simulator.nhso import NHSO_REFRESH_TOKEN, NhsoVariant
 from kiosk.agencies.credentials import SealedCredentials
@@ -192,5 +193,6 @@ def test_a_gdx_agencys_path_and_linkage_ids_come_from_its_table(
     )
     with build_agencies(linked) as agencies:
         (sso,) = agencies.adapters
+        assert isinstance(sso, GdxAdapter)
         assert sso.query == {"OfficeID": "00023", "ServiceID": "001", "Version": "01"}
         assert sso.check(CitizenIdentity(DEMO), Deadline.after(5.0)).status is AgencyStatus.OK
