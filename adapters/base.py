@@ -193,6 +193,20 @@ class AgencyAdapter(abc.ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold nothing to close
         """Release sessions and sockets."""
 
+    def credentials(self) -> CredentialReport | None:
+        """What `kiosk doctor` may say of this adapter's credentials without calling the agency
+        (which API, whether the agency refused them last time); None: nothing to say."""
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialReport:
+    """An adapter's credentials as `kiosk doctor` reports them: never a value."""
+
+    api: str  # which of the agency's APIs is spoken
+    summary: str  # one sentence: which credential, and its state
+    refused: bool = False  # the agency refused it at the last use
+
 
 def _date_or_none(value: object) -> date | None:
     return date.fromisoformat(str(value)) if value else None

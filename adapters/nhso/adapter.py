@@ -21,6 +21,7 @@ from adapters.base import (
     AgencyResult,
     AgencyStatus,
     CitizenIdentity,
+    CredentialReport,
     FailureReason,
     HealthProbe,
 )
@@ -59,6 +60,9 @@ class RightSource(Protocol):
 
     def probe_call(self) -> HttpCall:
         """A request with no citizen and no credential."""
+
+    def credentials(self) -> CredentialReport:
+        """The credential this API uses, as `kiosk doctor` reports it."""
 
 
 def read_json_answer(reply: HttpReply, purpose: str) -> RightSearch | None:
@@ -106,6 +110,20 @@ class SrmSource:
         """The right-search path, with no citizen and no token."""
         return srm.probe_call(self.base_url)
 
+    def credentials(self) -> CredentialReport:
+        """The refresh token: the configured one or the newest NHSO handed back; refused?"""
+        refresh = self.tokens.refresh
+        which = (
+            "the one NHSO handed back last"
+            if refresh.rotated_since_configured
+            else ("agencies.nhso.refresh_token")
+        )
+        if refresh.refused:
+            return CredentialReport(
+                "srm", f"NHSO refused the refresh token ({which}) at the last refresh", True
+            )
+        return CredentialReport("srm", f"refresh token: {which}")
+
 
 class V2Source:
     """The v2 right search with a hospital's static token."""
@@ -132,6 +150,10 @@ class V2Source:
     def probe_call(self) -> HttpCall:
         """The right-search path, with no citizen and no token."""
         return v2.probe_call(self.base_url)
+
+    def credentials(self) -> CredentialReport:
+        """The hospital's static token."""
+        return CredentialReport("v2", "bearer token: agencies.nhso.bearer_token")
 
 
 class UcwsSource:
@@ -162,6 +184,17 @@ class UcwsSource:
     def probe_call(self) -> HttpCall:
         """The service's WSDL."""
         return ucws.probe_call(self.base_url)
+
+    def credentials(self) -> CredentialReport:
+        """The officer's smart-card token, over plain HTTP where the default host is used."""
+        plain = (
+            ' (sent over plain HTTP: prefer api = "srm")'
+            if self.base_url.startswith("http://")
+            else ""
+        )
+        return CredentialReport(
+            "ucws", f"agencies.nhso.user_person_id and agencies.nhso.smctoken{plain}"
+        )
 
 
 class NhsoAdapter(AgencyAdapter):
@@ -212,6 +245,10 @@ class NhsoAdapter(AgencyAdapter):
             return live_result(self.id, AgencyStatus.OK, rights, info=answer_info(answer))
         except AgencyCallError as exc:
             return from_call_error(self.id, exc)
+
+    def credentials(self) -> CredentialReport:
+        """Which API and credential, and (SRM) whether NHSO refused the refresh token last."""
+        return self.source.credentials()
 
     def probe(self, deadline: Deadline) -> HealthProbe:
         """Whether NHSO's service answers (no citizen, no credential)."""

@@ -150,6 +150,11 @@ class RefreshToken:
         """The token to present."""
         return self._current
 
+    @property
+    def rotated_since_configured(self) -> bool:
+        """True when the token presented is one NHSO handed back, not the configured one."""
+        return _fingerprint(self._current) != self._origin
+
     def rotated(self, new: str) -> None:
         """NHSO handed back `new`: present it next time, in this process and the next."""
         self._current, self.refused = new, False

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from adapters.base import AgencyAdapter, HealthProbe
+from adapters.base import AgencyAdapter, CredentialReport, HealthProbe
 from adapters.deadline import Deadline
 from kiosk.config import AgenciesSection, ConfigError, is_loopback_host
 from kiosk.doctor.findings import Finding, fail, ok, warn
@@ -180,19 +180,39 @@ def agency_fix(detail: str) -> str:
     )
 
 
-def agency_findings(outcomes: Sequence[ProbeOutcome], names: Mapping[str, str]) -> list[Finding]:
-    """One finding per agency: answered (with latency) or not (with why and a fix)."""
+def agency_findings(
+    outcomes: Sequence[ProbeOutcome],
+    names: Mapping[str, str],
+    reports: Mapping[str, CredentialReport] | None = None,
+) -> list[Finding]:
+    """One finding per agency: answered (with latency) or not (with why and a fix), and what
+    its adapter says of its credentials (the API spoken; a credential the agency refused)."""
     findings = []
     for outcome in outcomes:
         title = f"Agency {outcome.agency}"
         name = names.get(outcome.agency, outcome.agency)
         probe = outcome.probe
         check = f"agency.{outcome.agency}"
-        if probe.ok:
-            latency_ms = round((probe.latency_s or 0.0) * 1000)
+        report = (reports or {}).get(outcome.agency)
+        said = f"; {report.summary} ({report.api} API)" if report else ""
+        if report is not None and report.refused:
             findings.append(
-                ok(check, title, f"{name} answers ({latency_ms} ms)", latency_ms=latency_ms)
+                fail(
+                    check,
+                    title,
+                    f"{name}: {report.summary} ({report.api} API)",
+                    f"ask {name} for a new credential and set it in [agencies.{outcome.agency}] "
+                    "(docs/agencies.md says who issues it)",
+                    api=report.api,
+                )
             )
+        elif probe.ok:
+            latency_ms = round((probe.latency_s or 0.0) * 1000)
+            extra = {"api": report.api} if report else {}
+            findings.append(
+                ok(check, title, f"{name} answers ({latency_ms} ms){said}",
+                   latency_ms=latency_ms, **extra)
+            )  # fmt: skip
         else:
             detail = probe.detail or "no answer"
             findings.append(

@@ -30,6 +30,7 @@ from kiosk.doctor.findings import Finding, fail, warn
 from kiosk.doctor.probes import Probe
 
 if TYPE_CHECKING:
+    from adapters.factory import CredentialStore
     from kiosk.agencies.roster import AgencySet
 
 MAX_PROBE_S = 5.0  # an agency probe never takes the doctor longer than this
@@ -78,7 +79,7 @@ def plan_checks(
         from kiosk.agencies.roster import build_agencies
 
         try:
-            agencies = build_agencies(check.config)
+            agencies = build_agencies(check.config, credentials=_kept_credentials(check.config))
         except ConfigError as exc:
             check = config_with_agencies_problem(check, str(exc))
     config = check.config
@@ -125,6 +126,21 @@ def plan_checks(
     return DoctorPlan(check, probes, agencies)
 
 
+def _kept_credentials(config: KioskConfig) -> CredentialStore | None:
+    """The credentials the kiosk keeps (NHSO's rotated token), read-only: the doctor never
+    creates the key file, and never calls a token service (that would rotate the token)."""
+    from kiosk.agencies.credentials import SealedCredentials
+    from offline_cache import KeyFileError, load_or_create_secret
+
+    if not config.kiosk.key_file.is_file():
+        return None
+    try:
+        secret = load_or_create_secret(config.kiosk.key_file)
+    except KeyFileError:
+        return None  # the key_file finding says why
+    return SealedCredentials(config.kiosk.data_dir, secret)
+
+
 def _local(check: str, title: str, run: Callable[[], Sequence[Finding]]) -> Probe:
     return Probe((check,), title, run, LOCAL_LIMIT_S)
 
@@ -162,10 +178,12 @@ def _agency_probes(
     timeout_s = probe_timeout_s or min(section.timeout_s, MAX_PROBE_S)
     adapters = agencies.adapters
     names = {a.id: a.name_en for a in adapters}
+    reports = {a.id: report for a in adapters if (report := a.credentials()) is not None}
 
     def run() -> list[Finding]:
         outcomes = probe_agencies(adapters, timeout_s)
-        return [check_demo(section), *agency_findings(outcomes, names), clock_finding(outcomes)]
+        found = agency_findings(outcomes, names, reports)
+        return [check_demo(section), *found, clock_finding(outcomes)]
 
     ids = ("demo", *(f"agency.{a.id}" for a in adapters), "clock")
     probes.append(

@@ -196,3 +196,38 @@ def test_a_gdx_agencys_path_and_linkage_ids_come_from_its_table(
         assert isinstance(sso, GdxAdapter)
         assert sso.query == {"OfficeID": "00023", "ServiceID": "001", "Version": "01"}
         assert sso.check(CitizenIdentity(DEMO), Deadline.after(5.0)).status is AgencyStatus.OK
+
+
+def doctor_nhso(config_file: Path) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    run = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", "--json", "--config", str(config_file)],
+        capture_output=True, text=True, timeout=LIVENESS, env=env, check=False,
+    )  # fmt: skip
+    finding: dict[str, Any] = next(
+        c for c in json.loads(run.stdout)["checks"] if c["check"] == "agency.nhso"
+    )
+    return finding
+
+
+def test_kiosk_doctor_names_the_nhso_api_and_a_refresh_token_nhso_refused(
+    start_agency_sim: Start, tmp_path: Path
+) -> None:
+    sim = start_agency_sim(nhso=NhsoVariant(rotate=True))
+    data = sim_config_data(sim, tmp_path / "data")
+    data["agencies"]["enabled"] = ["nhso"]
+    data["kiosk"]["key_file"] = str(tmp_path / "etc" / "cache.key")
+    config_file = write_toml(tmp_path / "kiosk.toml", data)
+    healthy = doctor_nhso(config_file)
+    assert healthy["verdict"] == "ok"
+    assert "(srm API)" in healthy["cause"]
+    assert "agencies.nhso.refresh_token" in healthy["cause"]
+    # NHSO rotated the token away (another kiosk used the same one): the next refresh is refused.
+    with sim.tokens.nhso.lock:
+        sim.tokens.nhso.refresh.clear()
+    assert ask(validate_config(data), DEMO).reason is FailureReason.AUTH
+    refused = doctor_nhso(config_file)
+    assert refused["verdict"] == "fail"
+    assert "refused the refresh token" in refused["cause"]
+    assert "docs/agencies.md" in refused["fix"]
+    assert NHSO_REFRESH_TOKEN not in json.dumps(refused)
