@@ -20,25 +20,29 @@ from adapters.answer import AgencyAnswer, IsoDate
 from adapters.base import Entitlement, EntitlementStatus
 
 # `mainInscl` codes and their titles. NHSO publishes no code list the project could reach; the
-# Thai names are as NHSO's own answers spell them where public clients show one (UCS, WEL, DIS,
-# OFC, SSS, SSI, LGO, PVT: saved SRM answers and "(CODE) name" strings in public kiosk and HIS
-# code), else as public hospital software's code tables spell them (the combined codes, BFC,
-# NRD, NRH, FRG, STP, VET). The English titles are the project's own short words for a screen.
-# Where no public source spells a Thai name (GOF, WVO), the answer's own `name` is shown. The
-# sources are listed in docs/agency-api.md ("Right codes").
+# Thai names are as NHSO's own answers spell them where public clients show one (WEL, DIS, OFC,
+# SSS, SSI, LGO, PVT: saved SRM answers and "(CODE) name" strings in public kiosk and HIS code;
+# UCS likewise, with "(บัตรทอง)", the name citizens know it by, added), else as public hospital
+# software's code tables spell them (the combined codes, BFC, NRD, NRH, FRG, STP, VET; BKK, BMT
+# and SRT from claim software's labels). The English titles are the project's own short words
+# for a screen. Where no public source spells a Thai name (GOF, WVO), the answer's own `name`
+# is shown. The sources are listed in docs/agency-api.md ("Right codes").
 RIGHT_TITLES: dict[str, tuple[str, str]] = {
     "UCS": ("สิทธิหลักประกันสุขภาพแห่งชาติ (บัตรทอง)", "Universal Coverage (gold card)"),
-    "WEL": ("สิทธิหลักประกันสุขภาพแห่งชาติ ยกเว้นการร่วมจ่าย", "Universal Coverage, no co-payment"),
+    "WEL": (
+        "สิทธิหลักประกันสุขภาพแห่งชาติ (ยกเว้นการร่วมจ่ายค่าบริการ 30 บาท)",
+        "Universal Coverage, no co-payment",
+    ),
     "DIS": (
         "สิทธิหลักประกันสุขภาพแห่งชาติ (ผู้ประกันตนคนพิการ)",
         "Universal Coverage, insured person with a disability",
     ),
-    "OFC": ("สิทธิข้าราชการ/หน่วยงานของรัฐ", "Civil servant medical benefit"),
+    "OFC": ("สิทธิข้าราชการ/สิทธิหน่วยงานรัฐ", "Civil servant medical benefit"),
     "SSS": ("สิทธิประกันสังคม", "Social security"),
     "SSI": ("สิทธิประกันสังคมกรณีทุพพลภาพ", "Social security, disability"),
-    "LGO": ("สิทธิพนักงานส่วนท้องถิ่น", "Local government officer"),
+    "LGO": ("สิทธิสวัสดิการพนักงานส่วนท้องถิ่น", "Local government officer"),
     "PVT": ("สิทธิครูเอกชน", "Private-school teacher"),
-    "STP": ("บุคคลที่มีปัญหาสถานะและสิทธิ", "Person with status and rights problems"),
+    "STP": ("บุคคลผู้มีปัญหาสถานะและสิทธิ", "Person with status and rights problems"),
     "BKK": ("ข้าราชการ กรุงเทพมหานคร", "Bangkok Metropolitan Administration staff"),
     "BMT": ("สิทธิองค์การขนส่งมวลชนกรุงเทพ", "Bangkok Mass Transit Authority staff"),
     "SRT": ("สิทธิการรถไฟแห่งประเทศไทย", "State Railway of Thailand staff"),

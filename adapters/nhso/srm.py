@@ -127,14 +127,22 @@ def _fingerprint(token: str) -> str:
 
 class RefreshToken:
     """The refresh token to present next: the newest NHSO handed back, kept in the store, or
-    the configured one when the store has none for it (first start, or a new one configured)."""
+    the configured one when the store has none for it (first start, or a new one configured).
+
+    The store is read again before every refresh: another process of the same kiosk (a
+    technician's `kiosk check`) may have refreshed meanwhile, and NHSO then accepts only the
+    token it handed that process."""
 
     def __init__(self, configured: str, store: CredentialStore) -> None:
         self._origin = _fingerprint(configured)
         self._store = store
         self._current = configured
         self.refused = False
-        kept = store.load(STORE_NAME)
+        self.reload()
+
+    def reload(self) -> str:
+        """The token to present now: the newest kept for this configured token, if any."""
+        kept = self._store.load(STORE_NAME)
         try:
             record = json.loads(kept) if kept else {}
         except ValueError:
@@ -144,10 +152,11 @@ class RefreshToken:
             if isinstance(token, str) and token:
                 self._current = token
             self.refused = bool(record.get("refused"))
+        return self._current
 
     @property
     def value(self) -> str:
-        """The token to present."""
+        """The token last presented (or to present)."""
         return self._current
 
     @property
@@ -160,10 +169,14 @@ class RefreshToken:
         self._current, self.refused = new, False
         self._keep()
 
-    def refuse(self) -> None:
-        """NHSO refused the token (kept for `kiosk doctor`)."""
+    def refuse(self, presented: str) -> bool:
+        """NHSO refused `presented`. True when a newer token was kept meanwhile (another
+        process refreshed: try that one); else the refusal is kept for `kiosk doctor`."""
+        if self.reload() != presented:
+            return True
         self.refused = True
         self._keep()
+        return False
 
     def _keep(self) -> None:
         record = {"configured": self._origin, "token": self._current, "refused": self.refused}
@@ -213,10 +226,14 @@ class SrmTokens:
                 self._access = None
 
     def _renew(self, deadline: Deadline) -> str:
-        call = token_call(self._token_url, self._refresh.value)
-        reply = self._transport.send(call, deadline, retry=False)
+        for _attempt in range(2):  # once more only if another process rotated it meanwhile
+            presented = self._refresh.reload()
+            reply = self._transport.send(
+                token_call(self._token_url, presented), deadline, retry=False
+            )
+            if reply.status not in (400, 401, 403) or not self._refresh.refuse(presented):
+                break
         if reply.status in (400, 401, 403):
-            self._refresh.refuse()
             raise AgencyCallError(FailureReason.AUTH, "NHSO token: refresh token refused")
         if reply.status != 200:
             raise AgencyCallError(

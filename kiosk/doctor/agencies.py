@@ -124,7 +124,7 @@ def check_demo(agencies: AgenciesSection) -> Finding:
             "set agencies.<id>.base_url to the agencies' https:// addresses for service",
             loopback=sorted(looped),
         )
-    return ok("demo", title, "every agency points at a remote https:// address")
+    return ok("demo", title, "every agency points at a remote address")
 
 
 def probe_agencies(adapters: Sequence[AgencyAdapter], timeout_s: float) -> list[ProbeOutcome]:

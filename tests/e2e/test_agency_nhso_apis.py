@@ -231,3 +231,25 @@ def test_kiosk_doctor_names_the_nhso_api_and_a_refresh_token_nhso_refused(
     assert "refused the refresh token" in refused["cause"]
     assert "docs/agencies.md" in refused["fix"]
     assert NHSO_REFRESH_TOKEN not in json.dumps(refused)
+
+
+def test_another_process_that_rotated_the_token_meanwhile_does_not_lock_the_kiosk_out(
+    start_agency_sim: Start, tmp_path: Path
+) -> None:
+    """The kiosk runs; a technician's `kiosk check` on the same kiosk (same data folder) refreshes
+    and NHSO rotates the token. The kiosk's next refresh must take the kept newer token, not
+    present its own retired one and then record that one as refused over the newer one."""
+    sim = start_agency_sim(nhso=NhsoVariant(rotate=True), token_host="127.0.0.2")
+    config = nhso_config(sim, tmp_path)
+    secret = load_cache_secret(config)
+    running = build_agencies(config, credentials=SealedCredentials(config.kiosk.data_dir, secret))
+    try:
+        (kiosk_nhso,) = running.adapters
+        assert kiosk_nhso.check(CitizenIdentity(DEMO), Deadline.after(5)).status is AgencyStatus.OK
+        assert ask(config, DEMO).status is AgencyStatus.OK  # the other process rotates it
+        sim.faults.add(parse_fault("nhso=expired_token@1"))  # the kiosk's access token dies
+        again = kiosk_nhso.check(CitizenIdentity(DEMO), Deadline.after(5))
+        assert again.status is AgencyStatus.OK, again.message
+    finally:
+        running.close()
+    assert ask(config, DEMO).status is AgencyStatus.OK  # and the kept token still works

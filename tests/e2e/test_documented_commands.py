@@ -305,7 +305,9 @@ def page_config(sim: AgencySimulator) -> dict[str, dict[str, object]]:
     config = tomllib.loads(block.text)
     for table in config["agencies"].values():
         assert table["base_url"] == "https://..."
-        table["base_url"] = sim.url
+        for key, value in table.items():
+            if value == "https://...":
+                table[key] = sim.url
     return config
 
 
