@@ -33,10 +33,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
-    """Keep `qt_api` a known ini key when pytest-qt is disabled (tools/unit_without_qt.py runs
+    """Keep pytest-qt's ini keys known when pytest-qt is disabled (tools/unit_without_qt.py runs
     the unit tier with Qt unimportable, under `--strict-config`)."""
     if not pluginmanager.has_plugin("pytest-qt"):
-        parser.addini("qt_api", "unused: pytest-qt is disabled in this run")
+        for name in ("qt_api", "qt_log_level_fail"):
+            parser.addini(name, "unused: pytest-qt is disabled in this run")
+        parser.addini("qt_log_ignore", "unused: pytest-qt is disabled in this run", "linelist")
 
 
 # The kiosk's default folders (kiosk/paths.py): as root, system folders of this machine. A test
