@@ -11,6 +11,7 @@ keeps credentials in memory only (`adapters.factory.MemoryCredentials`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -80,7 +81,8 @@ class SealedCredentials:
             os.replace(temp, path)
         except OSError as exc:
             log.warning("credential %s not kept (%s)", name, exc.strerror or exc)
-            temp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # e.g. the data folder is a file: no temp either
+                temp.unlink(missing_ok=True)
             return False
         return True
 
