@@ -253,6 +253,14 @@ class ReaderThread:
             self._monitor.watch(context)
         except PcscdNotRunningError as exc:
             self._lose_service(exc)
+        except CardError as exc:
+            # Any other PC/SC failure of the watch (pcsc-lite has answered "access denied"
+            # while pcscd was stopping): start afresh with a new context after a pause. If the
+            # service is gone, connecting again says so; if it stays broken, this repeats at
+            # the retry pace, never faster.
+            log.warning("watching the readers failed (%s); connecting again", exc.detail)
+            self._drop_context()
+            self._serve_tasks(wait_s=self._retry_s)
 
     def _read(self, context: PcscContext | None, job: ReadJob) -> None:
         job.started_at = time.perf_counter()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 
 from cardreader.errors import CardRemovedError, ReadCancelledError
-from cardreader.pcsc import PcscContext
+from cardreader.pcsc import PcscContext, ReaderState, error_for
 from cardreader.pcscd_process import VPCD_READERS
 from cardreader.profile import shipped_profile
 from cardreader.reader_thread import ReaderThread
@@ -167,3 +167,33 @@ def test_a_failing_event_consumer_does_not_stop_the_monitor(
     log.next("service")
     card = virtual_cards("standard")
     assert log.next("inserted")[0] == reader_of(card)
+
+
+def test_an_odd_pcsc_error_while_watching_reconnects_instead_of_ending_the_thread(
+    virtual_cards: CardFactory, empty_readers: None
+) -> None:
+    """pcsc-lite answered SCardGetStatusChange with "access denied" (0x8010006A) while pcscd
+    was stopping, and the reader thread ended for good: the kiosk never noticed pcscd had gone.
+    A fault-injecting wrapper (a fake part around the real context) raises that error once."""
+
+    class FailsOnce(PcscContext):
+        failed = False
+
+        def status_change(
+            self, states: Sequence[tuple[str, int]], timeout_ms: int
+        ) -> list[ReaderState] | None:
+            if not FailsOnce.failed:
+                FailsOnce.failed = True
+                raise error_for(0x8010006A, "SCardGetStatusChange")
+            return super().status_change(states, timeout_ms)
+
+    log = EventLog()
+    thread = ReaderThread(log, poll_s=0.1, retry_s=0.1, context_factory=FailsOnce).start()
+    try:
+        log.next("service")
+        card = virtual_cards("standard")
+        assert log.next("inserted")[0] == reader_of(card)
+        assert FailsOnce.failed
+        assert thread.alive
+    finally:
+        thread.stop()
