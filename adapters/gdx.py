@@ -190,9 +190,97 @@ class GdxGateway:
         self._last_used = self._clock()
         return self._token
 
+    def ask(
+        self,
+        transport: AgencyTransport,
+        path: str,
+        cid: str,
+        *,
+        query: Mapping[str, str],
+        purpose: str,
+        deadline: Deadline,
+    ) -> HttpReply:
+        """One service's answer for one citizen, sent on the service's own `transport`: with a
+        token, validated anew once if GDX answers 401."""
+        token = self.token(deadline)
+        reply = self._send(
+            transport,
+            path=path,
+            cid=cid,
+            token=token,
+            query=query,
+            purpose=purpose,
+            deadline=deadline,
+        )
+        if reply.status != 401:
+            return reply
+        self.invalidate(token)
+        token = self.token(deadline)
+        reply = self._send(
+            transport,
+            path=path,
+            cid=cid,
+            token=token,
+            query=query,
+            purpose=purpose,
+            deadline=deadline,
+        )
+        if reply.status == 401:
+            raise AgencyCallError(FailureReason.AUTH, f"{purpose}: token refused twice")
+        return reply
+
+    def _send(
+        self,
+        transport: AgencyTransport,
+        *,
+        path: str,
+        cid: str,
+        token: str,
+        query: Mapping[str, str],
+        purpose: str,
+        deadline: Deadline,
+    ) -> HttpReply:
+        call = data_call(
+            self.base_url,
+            path,
+            cid,
+            consumer_key=self.consumer_key,
+            token=token,
+            purpose=purpose,
+            query=query,
+        )
+        reply = transport.send(call, deadline)
+        if reply.status != 401:
+            self.touch(token)
+        return reply
+
     def close(self) -> None:
         """Close the token session."""
         self._transport.close()
+
+
+def answer_body(reply: HttpReply, purpose: str) -> bytes | None:
+    """The body of a 200 answer; None when the agency does not know the citizen (404
+    `not_found`); else `AgencyCallError` with GDX's error code when it sent one."""
+    if is_not_found(reply.status, reply.body):
+        return None
+    if reply.status == 200:
+        return reply.body
+    code = gdx_error_code(reply.body)
+    why = f" (GDX code {code})" if code else ""
+    if reply.status == 403:
+        raise AgencyCallError(FailureReason.AUTH, f"{purpose}: access refused{why}")
+    raise AgencyCallError(
+        FailureReason.BAD_ANSWER, f"{purpose}: unexpected status {reply.status}{why}"
+    )
+
+
+def with_gdx_code(exc: AgencyCallError) -> AgencyCallError:
+    """`exc` with GDX's error code added to its message when a 5xx body carried one."""
+    code = gdx_error_code(exc.body) if exc.body else None
+    if code is None:
+        return exc
+    return AgencyCallError(exc.reason, f"{exc.message} (GDX code {code})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +305,6 @@ class GdxAdapter(AgencyAdapter):
         *,
         gateway: GdxGateway,
         transport: AgencyTransport,
-        base_url: str | None = None,
         hotline: str | None = None,
         web: str | None = None,
         path: str | None = None,
@@ -232,7 +319,7 @@ class GdxAdapter(AgencyAdapter):
         self.name_en = service.name_en
         self.hotline = service.hotline if hotline is None else hotline
         self.web = service.web if web is None else web
-        self.base_url = base_url or gateway.base_url
+        self.base_url = gateway.base_url
         self._gateway = gateway
         self._transport = transport
         self._probe_transport = transport.twin()  # probes never wait on a citizen's session
@@ -242,52 +329,20 @@ class GdxAdapter(AgencyAdapter):
     def check(self, identity: CitizenIdentity, deadline: Deadline) -> AgencyResult:
         """Ask the agency about one citizen; every failure is a result, never an exception."""
         try:
-            return self._interpret(self._fetch(identity.cid, deadline))
-        except AgencyCallError as exc:
-            code = gdx_error_code(exc.body) if exc.body else None
-            if code is not None:
-                exc = AgencyCallError(exc.reason, f"{exc.message} (GDX code {code})")
-            return from_call_error(self.id, exc)
-
-    def _send(self, cid: str, token: str, deadline: Deadline) -> HttpReply:
-        call = data_call(
-            self.base_url,
-            self.path,
-            cid,
-            consumer_key=self._gateway.consumer_key,
-            token=token,
-            purpose=self._purpose,
-            query=self.query,
-        )
-        reply = self._transport.send(call, deadline)
-        if reply.status != 401:
-            self._gateway.touch(token)
-        return reply
-
-    def _fetch(self, cid: str, deadline: Deadline) -> HttpReply:
-        token = self._gateway.token(deadline)
-        reply = self._send(cid, token, deadline)
-        if reply.status != 401:
-            return reply
-        self._gateway.invalidate(token)
-        reply = self._send(cid, self._gateway.token(deadline), deadline)
-        if reply.status == 401:
-            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: token refused twice")
-        return reply
-
-    def _interpret(self, reply: HttpReply) -> AgencyResult:
-        if is_not_found(reply.status, reply.body):
-            return live_result(self.id, AgencyStatus.NOT_FOUND, message="no record")
-        code = gdx_error_code(reply.body) if reply.status != 200 else None
-        why = f" (GDX code {code})" if code else ""
-        if reply.status == 403:
-            raise AgencyCallError(FailureReason.AUTH, f"{self._purpose}: access refused{why}")
-        if reply.status != 200:
-            raise AgencyCallError(
-                FailureReason.BAD_ANSWER,
-                f"{self._purpose}: unexpected status {reply.status}{why}",
+            reply = self._gateway.ask(
+                self._transport,
+                self.path,
+                identity.cid,
+                query=self.query,
+                purpose=self._purpose,
+                deadline=deadline,
             )
-        entitlements = self.service.read(reply.body, self._today())
+            body = answer_body(reply, self._purpose)
+            if body is None:
+                return live_result(self.id, AgencyStatus.NOT_FOUND, message="no record")
+            entitlements = self.service.read(body, self._today())
+        except AgencyCallError as exc:
+            return from_call_error(self.id, with_gdx_code(exc))
         message = "" if entitlements else "no entitlement on record"
         return live_result(self.id, AgencyStatus.OK, entitlements, message=message)
 
@@ -318,30 +373,34 @@ class GdxAgencyOptions(AdapterOptions):
     query: dict[str, str] = Field(default_factory=dict)
 
 
+def gdx_gateway(settings: AdapterSettings, context: AdapterContext) -> GdxGateway:
+    """The gateway for `settings.agency_id`: its own `base_url`, else `[agencies.gdx]`'s, else
+    DGA's; one gateway (one token) for every service of the context at that address."""
+    credentials = settings.options(GdxOptions, table="gdx")
+    base_url = settings.table().base_url or settings.table("gdx").base_url or DEFAULT_BASE_URL
+
+    def make_gateway() -> GdxGateway:
+        return GdxGateway(
+            base_url=base_url,
+            consumer_key=credentials.consumer_key,
+            consumer_secret=credentials.consumer_secret,
+            agent_id=credentials.agent_id,
+            transport=AgencyTransport(ca_bundle=settings.ca_bundle, proxy=settings.proxy),
+        )
+
+    return context.shared(("gdx", base_url, credentials), make_gateway)
+
+
 def gdx_factory(service: GdxService) -> AdapterFactory:
     """The entry-point factory for `service`."""
 
     def create(settings: AdapterSettings, context: AdapterContext) -> GdxAdapter:
         where = settings.options(GdxAgencyOptions)
-        credentials = settings.options(GdxOptions, table="gdx")
         own = settings.table()
-        base_url = own.base_url or settings.table("gdx").base_url or DEFAULT_BASE_URL
-
-        def make_gateway() -> GdxGateway:
-            return GdxGateway(
-                base_url=base_url,
-                consumer_key=credentials.consumer_key,
-                consumer_secret=credentials.consumer_secret,
-                agent_id=credentials.agent_id,
-                transport=AgencyTransport(ca_bundle=settings.ca_bundle, proxy=settings.proxy),
-            )
-
-        gateway = context.shared(("gdx", base_url, credentials), make_gateway)
         return GdxAdapter(
             service,
-            gateway=gateway,
+            gateway=gdx_gateway(settings, context),
             transport=AgencyTransport(ca_bundle=settings.ca_bundle, proxy=settings.proxy),
-            base_url=base_url,
             hotline=own.hotline,
             web=own.web,
             path=where.path,

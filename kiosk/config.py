@@ -83,6 +83,8 @@ class AgenciesSection(BaseModel):
 
     enabled: tuple[str, ...] = BUILTIN_AGENCIES
     timeout_s: float = Field(default=3.0, gt=0, le=60)
+    # A folder of service definitions (*.toml) that add to or replace the built-in ones.
+    services_dir: Path | None = None
     ca_bundle: Path | None = None  # None: the CA bundle requests ships (certifi)
     proxy: str | None = None
 

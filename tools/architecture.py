@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import grimp
 
 PACKAGES = ("ui", "kiosk", "adapters", "cardreader", "offline_cache")
-WINGS = ("cli", "wiring", "maintenance", "doctor", "agencies", "session")
+WINGS = ("cli", "wiring", "maintenance", "doctor", "agencies", "records", "session")
 GROUND = "kiosk (ground floor)"
 
 

@@ -1,7 +1,8 @@
 """Faults the simulator injects, per agency or for all: `TARGET=KIND[:VALUE][@TIMES]`.
 
 Targets: an agency id (its own paths; `nhso` covers NHSO's token path too), `gdx` (the whole
-gateway: the token path and the six GDX agencies' paths), or `all`.
+gateway: the token path and every path served through it), a record service's id or family
+(`water_account.mwa`, `water_account`), `services` (every record service), or `all`.
 
 Kinds:
 - `latency:MS`     wait MS milliseconds before answering (adds up with other latencies)
@@ -18,6 +19,7 @@ normal answers); without it a fault stays until cleared.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -25,7 +27,8 @@ from typing import Any
 KINDS = ("latency", "status", "malformed", "hang", "reset", "expired_token", "gdx_error")
 _VALUED = {"latency", "status", "gdx_error"}
 AGENCY_TARGETS = ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")
-TARGETS = (*AGENCY_TARGETS, "gdx", "all")
+TARGETS = (*AGENCY_TARGETS, "gdx", "services", "all")
+_SERVICE_TARGET = re.compile(r"^[a-z][a-z0-9_]{1,47}(\.[a-z][a-z0-9_]{1,31})?$")
 
 
 class FaultError(ValueError):
@@ -42,8 +45,10 @@ class Fault:
     times: int | None = None  # None: until cleared
 
     def __post_init__(self) -> None:
-        if self.target not in TARGETS:
-            raise FaultError(f"unknown target '{self.target}' (one of {', '.join(TARGETS)})")
+        if self.target not in TARGETS and not _SERVICE_TARGET.fullmatch(self.target):
+            raise FaultError(
+                f"unknown target '{self.target}' (one of {', '.join(TARGETS)}, or a service id)"
+            )
         if self.kind not in KINDS:
             raise FaultError(f"unknown fault '{self.kind}' (one of {', '.join(KINDS)})")
         if self.kind in _VALUED and self.value is None:
@@ -114,12 +119,24 @@ class FaultPlan:
 class FaultBoard:
     """The faults in force; thread-safe, shared by the simulator's request threads."""
 
-    def __init__(self, faults: tuple[Fault, ...] = ()) -> None:
+    def __init__(
+        self, faults: tuple[Fault, ...] = (), *, services: frozenset[str] = frozenset()
+    ) -> None:
+        """`services`: the record services' ids and families served (other service-shaped
+        targets are refused as typos)."""
         self._lock = threading.Lock()
-        self._faults: list[Fault] = list(faults)
+        self._services = services
+        self._faults: list[Fault] = []
+        for fault in faults:
+            self.add(fault)
 
     def add(self, fault: Fault) -> None:
-        """Put a fault in force."""
+        """Put a fault in force; `FaultError` for a target nothing is served under."""
+        if fault.target not in TARGETS and fault.target not in self._services:
+            raise FaultError(
+                f"unknown target '{fault.target}' (one of {', '.join(TARGETS)}, "
+                "or a record service the simulator serves)"
+            )
         with self._lock:
             self._faults.append(fault)
 

@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 # adapters.simulator.nhso, re-exported here.
 __all__ = ["NHSO_BEARER_TOKEN", "NHSO_REFRESH_TOKEN", "AgencySimulator", "NhsoVariant"]
 GDX_CONSUMER_KEY = "sim-consumer-key"
+NHSO_RECORDS_TOKEN = "sim-nhso-records-token"  # noqa: S105 - a fixed test credential
 GDX_CONSUMER_SECRET = "sim-consumer-secret"  # noqa: S105 - a fixed test credential
 GDX_AGENT_ID = "sim-kiosk"
 TOKEN_LIFETIME_S = 3600.0  # NHSO: from issue; GDX: idle
@@ -62,11 +63,14 @@ _MAX_BODY = 64 * 1024
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One served path: its name in the stats, the fault targets it answers to, its agency."""
+    """One served path: its name in the stats, the fault targets it answers to, its agency (or
+    record service, and whether that is asked through GDX or as plain HTTPS)."""
 
     name: str
     targets: frozenset[str]
     agency: str | None = None  # for GDX data paths
+    service: str | None = None  # for record services
+    via: str = "gdx"
 
 
 def _targets(*names: str) -> frozenset[str]:
@@ -91,6 +95,39 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/ws/cgd/v1/benefits"): Route("cgd", _targets("cgd", "gdx"), "cgd"),
     ("GET", "/ws/doae/v1/farmer"): Route("farmer", _targets("farmer", "gdx"), "farmer"),
 }
+
+
+# Record services (docs/agency-api.md, "Record services"): path -> (service id, how it is asked).
+SERVICE_ROUTES: dict[str, tuple[str, str]] = {
+    "/ws/dopa/linkage/v1/personal": ("dopa_civil_record", "gdx"),
+    "/ws/sso/v1/old-age-savings": ("sso_old_age_savings", "gdx"),
+    "/nhso/records/v1/disability": ("nhso_disability", "https"),
+    "/nhso/records/v1/disability-equipment": ("nhso_disability_equipment", "https"),
+    "/nhso/records/v1/rehabilitation": ("nhso_rehabilitation", "https"),
+    "/ws/dla/v1/disability-allowance": ("dla_disability_allowance", "gdx"),
+    "/ws/moph/v1/health-checkup": ("moph_health_checkup", "gdx"),
+    "/ws/rama/v1/appointments": ("hospital_appointments.ramathibodi", "gdx"),
+    "/ws/rajavithi/v1/appointments": ("hospital_appointments.rajavithi", "gdx"),
+    "/ws/rtp/v1/traffic-tickets": ("traffic_tickets", "gdx"),
+    "/ws/oag/v1/complaints": ("oag_complaints", "gdx"),
+    "/ws/mwa/v1/water-account": ("water_account.mwa", "gdx"),
+    "/ws/pwa/v1/water-account": ("water_account.pwa", "gdx"),
+    "/ws/ksp/v1/teacher-license": ("teachers_license", "gdx"),
+    "/ws/slf/v1/loan": ("student_loan", "gdx"),
+}
+# Services reached through DOPA's linkage: OfficeID, ServiceID and Version must come along.
+LINKAGE_PATHS = frozenset({"/ws/dopa/linkage/v1/personal"})
+
+
+def service_route(path: str, extra: dict[str, tuple[str, str]]) -> Route | None:
+    """The route of a record service served at `path` (built-in, or from the data file)."""
+    found = SERVICE_ROUTES.get(path) or extra.get(path)
+    if found is None:
+        return None
+    service, via = found
+    family = service.partition(".")[0]
+    targets = _targets(service, family, "services", *(("gdx",) if via == "gdx" else ()))
+    return Route(f"service.{service}", targets, service=service, via=via)
 
 
 # Which API each NHSO route belongs to (a route of another API is not served).
@@ -207,6 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._control(method, url.path)
             return
         route = ROUTES.get((method, url.path))
+        if route is None and method == "GET":
+            route = service_route(url.path, sim.dataset.routes)
         if route is None or not sim.serves(route, tokens_host=self.server.tokens_only):
             self._json(404, {"error": "no_such_path"})
             return
@@ -254,10 +293,10 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _token(self, route: Route) -> str:
-        if route.name in ("nhso", "nhso.v2"):
+        if route.name in ("nhso", "nhso.v2") or (route.service and route.via == "https"):
             auth = self.headers.get("Authorization", "")
             return auth[7:].strip() if auth.startswith("Bearer ") else ""
-        if route.agency is not None:
+        if route.agency is not None or route.service is not None:
             return self.headers.get("Token", "")
         if route.name == "nhso.ucws":  # its token travels in the SOAP body
             return (ucws_request(self.body) or {}).get("smctoken", "")
@@ -304,6 +343,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, WSDL, "text/xml; charset=utf-8")
         elif route.name == "gdx.token":
             self._gdx_validate()
+        elif route.service is not None:
+            self._service(route, token)
         else:
             self._gdx_data(route, token)
 
@@ -381,6 +422,32 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._json(200, body)
 
+    def _service(self, route: Route, token: str) -> None:
+        sim = self.server.sim
+        if route.via == "https":
+            cid = self.query.get("pid", "")
+            allowed = token == NHSO_RECORDS_TOKEN
+        else:
+            cid = self.query.get("CitizenID", "")
+            key_ok = self.headers.get("Consumer-Key") == GDX_CONSUMER_KEY
+            allowed = key_ok and bool(token) and sim.tokens.gdx_use(token)
+        if not allowed:
+            self._json(401, {"error": "unauthorized"})
+            return
+        path = urlsplit(self.path).path
+        linkage = ("OfficeID", "ServiceID", "Version")
+        if path in LINKAGE_PATHS and not all(self.query.get(name) for name in linkage):
+            self._json(500, {"Message": "Linkage identifiers are missing", "Code": "90001"})
+            return
+        if not cid:
+            self._json(400, {"error": "citizen_id_required"})
+            return
+        body = sim.dataset.service_answer(route.service or "", cid)
+        if body is None:
+            self._json(404, {"error": "not_found"})
+            return
+        self._json(200, body)
+
     # --- control ---------------------------------------------------------------------------------
 
     def _control(self, method: str, path: str) -> None:
@@ -442,7 +509,9 @@ class AgencySimulator:
         self._token_host = token_host
         self._token_server: _Server | None = None
         self._tls = tls  # serve https with this server context (tests of CA verification)
-        self.faults = FaultBoard(tuple(faults))
+        served = [*SERVICE_ROUTES.values(), *self.dataset.routes.values()]
+        services = {sid for sid, _ in served} | {sid.partition(".")[0] for sid, _ in served}
+        self.faults = FaultBoard(tuple(faults), services=frozenset(services))
         self.tokens = _Tokens()
         self.stopping = threading.Event()
         self._host = host
@@ -545,9 +614,11 @@ class AgencySimulator:
             self._stats.clear()
 
     def agency_tables(self) -> dict[str, dict[str, str]]:
-        """`[agencies.nhso]` and `[agencies.gdx]` tables that point the kiosk at this simulator."""
+        """`[agencies.nhso]`, `[agencies.gdx]` and `[agencies.nhso_records]` tables that point
+        the kiosk's agencies and record services at this simulator."""
         return {
             "nhso": self.nhso.tables(self.url, self.token_url),
+            "nhso_records": {"base_url": self.url, "bearer_token": NHSO_RECORDS_TOKEN},
             "gdx": {
                 "base_url": self.url,
                 "consumer_key": GDX_CONSUMER_KEY,

@@ -37,6 +37,11 @@ class AgencySet:
         self._context = context
 
     @property
+    def context(self) -> AdapterContext:
+        """The resources these adapters share (one GDX gateway), for the record services."""
+        return self._context
+
+    @property
     def ids(self) -> tuple[str, ...]:
         """Agency ids in order."""
         return tuple(a.id for a in self.adapters)

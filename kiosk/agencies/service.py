@@ -37,6 +37,8 @@ from adapters.answer import bangkok_now
 from adapters.base import AgencyResult, CitizenIdentity, HealthProbe, ResultSource
 from adapters.breaker import CircuitBreaker
 from adapters.deadline import Deadline
+from adapters.services.catalogue import Catalogue
+from adapters.services.record import LookupResult
 from kiosk.agencies.card_right import NHSO
 from kiosk.agencies.check import AgencyCheck, CheckOutcome, OnResult
 from kiosk.agencies.connectivity import ConnectivityMonitor
@@ -44,12 +46,14 @@ from kiosk.agencies.credentials import SealedCredentials
 from kiosk.agencies.fallback import CitizenFallback, with_card_right
 from kiosk.agencies.health import ServiceHealth, agency_reports
 from kiosk.agencies.metrics import AgencyMetrics
-from kiosk.agencies.roster import AgencySet, build_agencies
+from kiosk.agencies.roster import AgencySet, adapter_settings, build_agencies
 from kiosk.agencies.snapshot_writer import SnapshotWriter
 from kiosk.agencies.snapshots import load_cache_secret, open_snapshot_store
 from kiosk.audit import AuditLog, open_audit_log
 from kiosk.config import KioskConfig
 from kiosk.metrics import KioskMetrics
+from kiosk.records.catalogue import load_catalogue
+from kiosk.records.desk import DeskStores, RecordDesk
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.check_request import CheckRequest
 from offline_cache import CacheSecret, CacheStats, HealthState, KeyFileError, SnapshotStore
@@ -86,6 +90,7 @@ class AgencyService:
         metrics: KioskMetrics | None = None,
         now: Callable[[], datetime] = bangkok_now,
         card_wait_s: float = CARD_WAIT_S,
+        records: RecordDesk | None = None,
     ) -> None:
         self._agencies = agencies
         self._now = now
@@ -133,6 +138,13 @@ class AgencyService:
         self._running = 0  # checks under way (`run` calls, on any thread)
         self._threads: set[threading.Thread] = set()
         self._audit_counts = {"lines": 0, "failures": 0}
+        self._records = (records or RecordDesk(Catalogue(), {}, {})).with_stores(
+            DeskStores(
+                keep=self._writer.save_entry if self._writer is not None else None,
+                read=store.get if store is not None else None,
+                audit=self._record,
+            )
+        )
 
     @classmethod
     def from_config(
@@ -157,7 +169,13 @@ class AgencyService:
         agencies = build_agencies(config, credentials=credentials)
         store: SnapshotStore | None = None
         audit: AuditLog | None = None
+        records: RecordDesk | None = None
         try:
+            records = RecordDesk.build(
+                load_catalogue(config),
+                lambda service_id: adapter_settings(config, service_id),
+                agencies.context,
+            )
             if secret is not None:
                 store = open_snapshot_store(config, secret=secret)
                 audit = open_audit_log(config, secret)
@@ -169,8 +187,11 @@ class AgencyService:
                 monitor=monitor,
                 cache_problem=problem,
                 metrics=metrics,
+                records=records,
             )
         except BaseException:
+            if records is not None:
+                records.close()
             agencies.close()
             if store is not None:
                 store.close()
@@ -206,6 +227,7 @@ class AgencyService:
             self._monitor.stop()
         if self._writer is not None:
             self._writer.close()
+        self._records.close()
         self._agencies.close()
         if self._store is not None:
             self._store.close()
@@ -248,6 +270,28 @@ class AgencyService:
         finally:
             if request.opt_out and self.forget_citizen(request.cid, FORGET_TIMEOUT_S) is None:
                 log.warning("an opted-out citizen's snapshots could not be deleted now")
+            with self._lock:
+                self._running -= 1
+                self._lock.notify_all()
+
+    @property
+    def records(self) -> RecordDesk:
+        """The record services: the menu (`offered()`), the catalogue, what is not set up."""
+        return self._records
+
+    def lookup(
+        self, service_id: str, cid: str, *, opt_out: bool = False, actor: str = "kiosk"
+    ) -> LookupResult:
+        """Ask one record service about one citizen, on this thread (up to the service's own
+        deadline); see `kiosk.records.desk`. KeyError: no such record service;
+        `ServiceNotReadyError`: it cannot be asked here."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the agency service is closed")
+            self._running += 1
+        try:
+            return self._records.lookup(service_id, cid, opt_out=opt_out, actor=actor)
+        finally:
             with self._lock:
                 self._running -= 1
                 self._lock.notify_all()

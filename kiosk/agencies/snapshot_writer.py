@@ -139,6 +139,11 @@ class SnapshotWriter:
         entry = SnapshotEntry(
             cid=cid, agency=result.agency, payload=payload, as_of=result.as_of or self._now()
         )
+        return self.save_entry(entry)
+
+    def save_entry(self, entry: SnapshotEntry) -> bool:
+        """Queue any snapshot (a record service's, `kiosk.records.cached`); False when it was
+        not queued (the writer is closed or its queue is full)."""
         with self._cond:
             if self._closing or len(self._jobs) >= MAX_PENDING:
                 self._counts["dropped"] += 1
@@ -148,7 +153,7 @@ class SnapshotWriter:
                 self._cond.notify_all()
                 return True
         if full:
-            log.warning("offline cache: writer backlog full, a %s snapshot dropped", result.agency)
+            log.warning("offline cache: writer backlog full, a %s snapshot dropped", entry.agency)
         return False
 
     def save_result(self, cid: str, result: AgencyResult) -> None:

@@ -61,6 +61,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         metavar="TARGET=KIND[:VALUE][@TIMES]",
         help="inject a fault, e.g. sso=hang, nhso=latency:300, all=status:503@1 (repeatable)",
     )
+    sim.add_argument(
+        "--write-config",
+        metavar="FILE",
+        type=Path,
+        help="once listening, write a kiosk config pointing every agency and service at it "
+        "(with its test credentials), for `kiosk check` and `kiosk lookup --config FILE`",
+    )
     nhso = sim.add_argument_group("NHSO", "which of NHSO's APIs to serve, and how it answers")
     nhso.add_argument("--nhso-api", choices=("srm", "v2", "ucws"), default="srm")
     nhso.add_argument(
@@ -117,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         service.start()
         if problem is not None:
-            _warn(f"{problem}; answering live only, nothing is cached")
+            warn(f"{problem}; answering live only, nothing is cached")
         outcome = service.run(CheckRequest(cid), actor=cli_actor())
         if args.json:
             text = json.dumps(outcome_json(outcome, cid, service.agencies), ensure_ascii=False)
@@ -131,12 +138,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     writer = health.writer
     if problem is None and writer is not None and writer.failed + writer.dropped:
         cause = health.cache.cause.value if health.cache and health.cache.cause else "unknown"
-        _warn(
+        warn(
             f"{writer.failed + writer.dropped} answers were not saved to the offline cache "
             f"({cause})"
         )
     if health.audit_failures:
-        _warn("the audit line could not be written (see the log)")
+        warn("the audit line could not be written (see the log)")
     return EXIT_OK
 
 
@@ -150,7 +157,8 @@ def cli_actor() -> str:
     return f"cli:{name}"[:64]
 
 
-def _warn(sentence: str) -> None:
+def warn(sentence: str) -> None:
+    """A plain-sentence warning on stderr."""
     print(f"kiosk: warning: {sentence}", file=sys.stderr, flush=True)
 
 
@@ -200,6 +208,22 @@ def _entitlement_text(ent: Entitlement) -> str:
     return text
 
 
+def write_sim_config(path: Path, tables: dict[str, dict[str, str]]) -> None:
+    """A kiosk config whose `[agencies.*]` tables point at the simulator (mode 0600: it holds
+    credentials, if only the simulator's). Raises `CliError` when it cannot be written."""
+    import tomli_w
+
+    text = "# Written by `kiosk agency-sim --write-config`: every agency and service points at\n"
+    text += "# the simulator, with its test credentials (they open nothing real).\n"
+    text += tomli_w.dumps({"agencies": tables})
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise CliError(f"cannot write {path} ({exc.strerror})", EXIT_USAGE) from None
+
+
 # --- kiosk agency-sim --------------------------------------------------------------------------
 
 
@@ -228,14 +252,17 @@ def cmd_agency_sim(args: argparse.Namespace) -> int:
         jwt_only=args.nhso_jwt_only,
         sparse=args.nhso_sparse,
     )
-    sim = AgencySimulator(
-        dataset,
-        host=args.host,
-        port=args.port,
-        faults=faults,
-        nhso=variant,
-        token_host=args.token_host,
-    )
+    try:
+        sim = AgencySimulator(
+            dataset,
+            host=args.host,
+            port=args.port,
+            faults=faults,
+            nhso=variant,
+            token_host=args.token_host,
+        )
+    except FaultError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
     try:
         sim.start()
     except ValueError as exc:
@@ -254,6 +281,9 @@ def cmd_agency_sim(args: argparse.Namespace) -> int:
         print(f"agency-sim listening on {sim.url}", flush=True)
         if sim.token_url is not None:
             print(f"agency-sim NHSO token service on {sim.token_url}", flush=True)
+        if args.write_config is not None:
+            write_sim_config(args.write_config, sim.agency_tables())
+            print(f"agency-sim wrote {args.write_config}", flush=True)
         while not done.wait(0.5):
             pass
     except KeyboardInterrupt:

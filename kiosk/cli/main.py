@@ -13,14 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kiosk import __version__
-from kiosk.cli import agency_cmds, cache_cmds, card_cmds, ops_cmds, window_cmds
+from kiosk.cli import agency_cmds, cache_cmds, card_cmds, ops_cmds, service_cmds, window_cmds
 from kiosk.cli.errors import EXIT_USAGE, CliError
 from kiosk.config import ConfigError
 
 log = logging.getLogger("kiosk.cli")
 
 Command = Callable[[argparse.Namespace], int]
-_GROUPS = (card_cmds, agency_cmds, cache_cmds, ops_cmds, window_cmds)
+_GROUPS = (card_cmds, agency_cmds, service_cmds, cache_cmds, ops_cmds, window_cmds)
 
 
 class _Parser(argparse.ArgumentParser):

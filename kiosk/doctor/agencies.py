@@ -15,9 +15,10 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 from urllib.parse import urlsplit
 
-from adapters.base import AgencyAdapter, CredentialReport, HealthProbe
+from adapters.base import CredentialReport, HealthProbe
 from adapters.deadline import Deadline
 from kiosk.config import AgenciesSection, ConfigError, is_loopback_host
 from kiosk.doctor.findings import Finding, fail, ok, warn
@@ -127,13 +128,23 @@ def check_demo(agencies: AgenciesSection) -> Finding:
     return ok("demo", title, "every agency points at a remote address")
 
 
-def probe_agencies(adapters: Sequence[AgencyAdapter], timeout_s: float) -> list[ProbeOutcome]:
-    """Probe every adapter in parallel within one deadline; one outcome each, in order."""
+class Probed(Protocol):
+    """What the doctor probes: an agency's adapter or a record service."""
+
+    id: str
+
+    def probe(self, deadline: Deadline) -> HealthProbe:
+        """Whether its endpoint answers (no citizen)."""
+
+
+def probe_agencies(adapters: Sequence[Probed], timeout_s: float) -> list[ProbeOutcome]:
+    """Probe every adapter (or record service) in parallel within one deadline; one outcome
+    each, in order."""
     deadline = Deadline.after(timeout_s)
     outcomes: dict[str, ProbeOutcome] = {}
     lock = threading.Lock()
 
-    def probe(adapter: AgencyAdapter) -> None:
+    def probe(adapter: Probed) -> None:
         try:
             found = adapter.probe(deadline)
         except Exception as exc:  # noqa: BLE001 - a plug-in's probe must not stop the doctor

@@ -186,6 +186,22 @@ def _agency_probes(
         return [check_demo(section), *found, clock_finding(outcomes)]
 
     ids = ("demo", *(f"agency.{a.id}" for a in adapters), "clock")
+    config = check.config
+
+    def run_services() -> list[Finding]:
+        from kiosk.doctor.services import check_services
+
+        return check_services(config, agencies, timeout_s)
+
+    probes.append(
+        Probe(
+            ("services.definitions", "services.config", "services"),
+            "Services",
+            run_services,
+            timeout_s + 2.0,
+            fix="check the network and the services' addresses",
+        )
+    )
     probes.append(
         Probe(
             ids,

@@ -295,6 +295,30 @@ def test_frozen_check_and_cache_equal_unfrozen(
     assert stats[0]["health"] == stats[1]["health"]
 
 
+def test_frozen_services_and_a_record_lookup_equal_unfrozen(
+    bundle: Bundle, agency_sim: AgencySimulator, tmp_path: Path
+) -> None:
+    """The built-in service definitions are data files: the bundle must carry them."""
+    config = write_sim_config(tmp_path / "kiosk.toml", agency_sim)
+    docs = []
+    for command in (bundle.command, UNFROZEN):
+        listed = run(command, "services", "--json", "--config", str(config))
+        assert listed.returncode == 0, listed.stderr
+        looked = run(command, "lookup", "student_loan", DEMO_CID, "--json", "--config", str(config))
+        assert looked.returncode == 0, looked.stderr
+        record = json.loads(looked.stdout)
+        record.pop("as_of")
+        docs.append((json.loads(listed.stdout), record))
+    frozen, unfrozen = docs
+    # The bundle also carries the example adapter installed at build time: a plug-in.
+    plugins = [s for s in frozen[0]["services"] if s["origin"] == "plugin"]
+    assert [(s["id"], s["enabled"]) for s in plugins] == [("thirdparty", False)]
+    frozen[0]["services"] = [s for s in frozen[0]["services"] if s["origin"] != "plugin"]
+    assert frozen == unfrozen
+    assert len(frozen[0]["services"]) == 7 + 17
+    assert docs[0][1]["record"]["payment"]["payload"].startswith("000201010212")
+
+
 def test_an_adapter_installed_at_build_time_answers_in_the_frozen_app(
     bundle: Bundle, agency_sim: AgencySimulator, tmp_path: Path
 ) -> None:

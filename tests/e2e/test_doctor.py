@@ -40,6 +40,8 @@ EVERY_CHECK = {
     "proxy",
     "demo",
     "clock",
+    "services.definitions",
+    "services",
     *(f"agency.{a}" for a in ("nhso", "sso", "welfare", "elderly", "disability", "cgd", "farmer")),
 }
 
@@ -99,7 +101,10 @@ def report(run: subprocess.CompletedProcess[str], exit_code: int) -> dict[str, A
     assert run.returncode == exit_code, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     doc: dict[str, Any] = json.loads(run.stdout)
-    local = {c for c in EVERY_CHECK if not c.startswith("agency.")} - {"demo", "clock"}
+    local = {c for c in EVERY_CHECK if not c.startswith(("agency.", "services"))} - {
+        "demo",
+        "clock",
+    }
     assert {c["check"] for c in doc["checks"]} >= local
     for check in doc["checks"]:
         assert check["verdict"] in ("ok", "warn", "fail")
@@ -148,7 +153,7 @@ def test_healthy_kiosk_passes_with_every_check_reported(
     log_text = (kiosk.data_dir / "logs" / "kiosk.log").read_text(encoding="utf-8")
     lines = [json.loads(line) for line in log_text.splitlines()]
     assert lines[-1]["logger"] == "kiosk.doctor"
-    assert lines[-1]["msg"].startswith("doctor: 21 ok, 1 warn, 0 fail")
+    assert lines[-1]["msg"].startswith("doctor: 23 ok, 1 warn, 0 fail")
 
 
 @pytest.mark.usefixtures("pcscd")
@@ -199,6 +204,42 @@ def test_missing_agency_credential_names_the_key(kiosk: Kiosk) -> None:
     doc = report(kiosk.doctor("--json"), 1)
     assert "agencies.nhso.refresh_token: is required" in check(doc, "config")["cause"]
     assert "sim-consumer-secret" not in json.dumps(doc)
+
+
+def test_services_left_out_are_named_with_their_file_and_key(kiosk: Kiosk) -> None:
+    folder = kiosk.root / "services"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('id = "x_y"\nkind = "record"\n', encoding="utf-8")
+    tables = kiosk.sim.agency_tables()
+    del tables["nhso_records"]
+    kiosk.write_config()
+    write_toml(
+        kiosk.config,
+        {
+            "kiosk": {"data_dir": str(kiosk.data_dir), "key_file": str(kiosk.key_file)},
+            "agencies": {"timeout_s": 2.0, "services_dir": str(folder), **tables},
+        },
+    )
+    run = kiosk.doctor("--json")
+    doc = report(run, run.returncode)
+    definitions = check(doc, "services.definitions")
+    assert definitions["verdict"] == "warn"
+    assert definitions["details"]["left_out"] == [
+        f"{folder / 'broken.toml'}: contract: is required"
+    ]
+    unready = check(doc, "services.config")
+    assert unready["verdict"] == "warn"
+    nhso_records = ("nhso_disability", "nhso_disability_equipment", "nhso_rehabilitation")
+    missing = "agencies.nhso_records.base_url: is required"
+    assert unready["details"]["unready"] == dict.fromkeys(nhso_records, missing)
+    probes = check(doc, "services")
+    assert probes["verdict"] == "ok"
+    assert len(probes["details"]["latency_ms"]) == 12  # 15 built-in record services, 3 not set up
+    kiosk.sim.faults.add(parse_fault("traffic_tickets=status:503"))
+    run = kiosk.doctor("--json")
+    down = check(report(run, run.returncode), "services")
+    assert down["verdict"] == "warn"
+    assert set(down["details"]["down"]) == {"traffic_tickets"}
 
 
 @kiosk_user.needs_root

@@ -24,6 +24,7 @@ import signal
 import socket
 import struct
 import subprocess
+import time
 import tomllib
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -89,6 +90,9 @@ BLOCKS: dict[tuple[str, str], Way] = {
         "needs the kiosk's HDMI output and touch panel; parsed by sh",
     ),
     ("docs/deploy.md", "v=0.2.0"): Way(STORY),
+    ("docs/services.md", "kiosk agency-sim --port 0 --data library.json"): Way(
+        "test_the_services_page_worked_example"
+    ),
     ("docs/deploy.md", 'ln -sfn "$(cat /opt/gov-smart-kiosk/previous)"'): Way(STORY),
 }
 KNOWN_TAGS = {"sh", "text", "toml", "ini", "python", "json", "mermaid"}
@@ -427,3 +431,47 @@ def test_the_deploy_page_from_bundle_to_service_update_and_rollback(
         "restart gov-smart-kiosk.service",
         "restart gov-smart-kiosk.service",
     ]
+
+
+# -- docs/services.md ----------------------------------------------------------------------------
+
+
+def test_the_services_page_worked_example(tmp_path: Path) -> None:
+    """The page's definition and data file, saved where it says, then its commands as written:
+    a service the project has never seen is listed from the folder and asked."""
+    page = docs.REPO_ROOT / "docs" / "services.md"
+    found = docs.blocks(page)
+    definition = next(b for b in found if b.tag == "toml" and b.first_line.startswith("id = "))
+    data = next(b for b in found if b.tag == "json" and '"routes"' in b.text)
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "library_card.toml").write_text(definition.text, encoding="utf-8")
+    (tmp_path / "library.json").write_text(data.text, encoding="utf-8")
+    block = page_block(page, "kiosk agency-sim --port 0 --data library.json")
+    env = page_environment(PATH=f"{VENV_BIN}:{os.environ['PATH']}")
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block.text],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=LIVENESS_S,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed, *record = done.stdout.splitlines()
+    assert listed.split()[:3] == ["library_card", "record", "folder"]
+    assert "    Card number: LIB-0042" in record
+    assert "    Card expires: 2028-01-31" in record
+    assert "  1. ช้างน้อยผจญภัย" in record
+
+    def simulators() -> list[psutil.Process]:
+        return [
+            proc
+            for proc in psutil.process_iter(["cmdline", "cwd"])
+            if proc.info["cwd"] == str(tmp_path) and "agency-sim" in (proc.info["cmdline"] or [])
+        ]
+
+    end = time.monotonic() + LIVENESS_S
+    while simulators() and time.monotonic() < end:  # `kill %1` stopped it; it ends in ~0.5 s
+        time.sleep(0.1)
+    assert not simulators()

@@ -36,7 +36,7 @@ def test_fault_specs_parse(spec: str, fault: Fault) -> None:
     [
         "sso",
         "sso=",
-        "moon=hang",
+        "Moon!=hang",
         "sso=explode",
         "sso=latency",
         "sso=status:99",
@@ -48,6 +48,16 @@ def test_fault_specs_parse(spec: str, fault: Fault) -> None:
 def test_bad_fault_specs_are_refused_with_a_reason(spec: str) -> None:
     with pytest.raises(FaultError):
         parse_fault(spec)
+
+
+def test_a_service_target_is_one_the_simulator_serves() -> None:
+    board = FaultBoard(services=frozenset({"water_account", "water_account.mwa"}))
+    for target in ("water_account", "water_account.mwa", "services", "gdx", "sso"):
+        board.add(parse_fault(f"{target}=hang"))
+    with pytest.raises(FaultError, match="unknown target 'moon'"):
+        board.add(parse_fault("moon=hang"))  # the shape of a service id, but none is served
+    with pytest.raises(FaultError, match="unknown target 'moon'"):
+        FaultBoard((parse_fault("moon=hang"),))
 
 
 def test_fault_from_json_takes_a_spec_or_fields() -> None:
