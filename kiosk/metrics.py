@@ -41,6 +41,9 @@ class KioskMetrics:
         self.sessions = Counter(
             "kiosk_sessions", "Citizen sessions ended, by how they ended", ["outcome"], registry=r
         )
+        self.card_reads = Counter(
+            "kiosk_card_reads", "Cards read up to the consent screen", registry=r
+        )
         self.card_read_failures = Counter(
             "kiosk_card_read_failures", "Card reads that failed, by cause", ["cause"], registry=r
         )

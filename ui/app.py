@@ -23,6 +23,9 @@ Seams, each passed in (nothing reached for, no global singletons):
   and the view after it (metrics, the out-of-service record).
 - `KioskParts.maintenance` — `kiosk.maintenance.actions.MaintenanceActions`: the technician's
   door and tools (None: no maintenance mode, e.g. screenshots).
+- `KioskParts.records` — a `kiosk.session.ports.RecordLookupPort`: asks one record service
+  when the citizen taps it (`ui.worker.WorkerRecordLookups` over `AgencyService.lookup`; None:
+  every service answers that it cannot be asked).
 
 `kiosk.wiring.services.KioskServices` builds the kiosk's own card port, check, audit and watches
 from a `KioskConfig`; `ui.run` puts them together with this window.
@@ -44,14 +47,20 @@ from PySide6.QtCore import QCoreApplication, QSize, QThreadPool
 from PySide6.QtGui import QFont, QPixmapCache, QScreen
 
 from kiosk.session.machine import Session
-from kiosk.session.ports import AgencyCheckPort, CardReadPort, ConsentAudit, SessionWatch
+from kiosk.session.ports import (
+    AgencyCheckPort,
+    CardReadPort,
+    ConsentAudit,
+    RecordLookupPort,
+    SessionWatch,
+)
 from kiosk.session.settings import SessionSettings
 from kiosk.wiring.services import KioskServices, NoAgencyChecks
 from ui.controller import ActivityWatch, SessionController, SlipPrinting
 from ui.maintenance.controller import MaintenanceController
 from ui.typeface import load_fonts
 from ui.window import KioskWindow
-from ui.worker import WorkerAgencyChecking, Workers
+from ui.worker import WorkerAgencyChecking, WorkerRecordLookups, Workers
 
 if TYPE_CHECKING:
     from kiosk.maintenance.actions import MaintenanceActions
@@ -71,6 +80,7 @@ class KioskParts:
     demo: bool = False
     watches: tuple[SessionWatch, ...] = ()
     maintenance: MaintenanceActions | None = None
+    records: RecordLookupPort | None = None
 
 
 class KioskApp:
@@ -105,6 +115,7 @@ class KioskApp:
             printing=parts.printing,
             watches=parts.watches,
             now=now,
+            records=parts.records,
         )
         self.activity = ActivityWatch(self.controller)
         self.maintenance: MaintenanceController | None = None
@@ -155,6 +166,7 @@ class KioskApp:
             demo=demo or services.demo,
             watches=services.watches,
             maintenance=services.maintenance_actions(started_at=started_at or datetime.now(UTC)),
+            records=WorkerRecordLookups(workers, services.lookup) if services.lookup else None,
         )
         return cls(parts, workers=workers, now=now, font=font)
 

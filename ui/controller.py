@@ -19,9 +19,11 @@ from kiosk.session.commands import (
     BeginMaintenance,
     EndMaintenance,
     EndSession,
+    PrintRecord,
     PrintSlip,
     SessionCommand,
     StartCheck,
+    StartLookup,
     StartRead,
     StartTimer,
     StopTimer,
@@ -36,26 +38,36 @@ from kiosk.session.events import (
     LanguageToggled,
     LargeTextToggled,
     PrintRequested,
+    RecordClosed,
+    RecordOpened,
+    RecordPrintRequested,
+    RecordRevealed,
     Reset,
     SessionEvent,
     Timer,
     TimerFired,
     UserActivity,
 )
-from kiosk.session.feed import CardFeed, CheckFeed, ReadFeed
+from kiosk.session.feed import CardFeed, CheckFeed, ReadFeed, RecordFeed
 from kiosk.session.machine import Session
-from kiosk.session.ports import AgencyCheckPort, CardReadPort, ConsentAudit, SessionWatch
+from kiosk.session.ports import (
+    AgencyCheckPort,
+    CardReadPort,
+    ConsentAudit,
+    RecordLookupPort,
+    SessionWatch,
+)
 from kiosk.session.view import SessionView
 from ui.bridge import EventBridge
 from ui.screens.bottom_bar import BarAction
-from ui.slip import Paper, SlipContent, build_slip, print_slip
+from ui.slip import Paper, SlipContent, build_record_slip, build_slip, print_slip
 from ui.window import KioskWindow
 from ui.words.strings import Words
-from ui.worker import Workers
+from ui.worker import NoRecordLookups, Workers
 
 log = logging.getLogger(__name__)
 
-_WORK = (StartRead, StartCheck, AuditConsent)  # started once the new view is shown
+_WORK = (StartRead, StartCheck, StartLookup, AuditConsent)  # started once the view is shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +113,12 @@ class SessionController(QObject):
         printing: SlipPrinting | None = None,
         watches: tuple[SessionWatch, ...] = (),
         now: Callable[[], datetime] = datetime.now,
+        records: RecordLookupPort | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._session = session
+        self._records = records or NoRecordLookups()
         self._window = window
         self._card = card
         self._checks = checks
@@ -165,6 +179,7 @@ class SessionController(QObject):
             qtimer.stop()
         self._card.cancel_read(self._session.token)
         self._checks.cancel_check(self._session.token)
+        self._records.cancel_lookups(self._session.token)
         self._slip = None
 
     def _connect_window(self) -> None:
@@ -173,6 +188,8 @@ class SessionController(QObject):
         w.large_text_pressed.connect(lambda: self.handle(LargeTextToggled()))
         w.contrast_pressed.connect(lambda: self.handle(HighContrastToggled()))
         w.tile_tapped.connect(lambda agency: self.handle(DetailOpened(agency)))
+        w.service_tapped.connect(lambda service: self.handle(RecordOpened(service)))
+        w.record_revealed.connect(lambda: self.handle(RecordRevealed()))
         w.still_here.connect(lambda: self.handle(UserActivity()))
         w.action.connect(self._on_action)
 
@@ -182,7 +199,11 @@ class SessionController(QObject):
             BarAction.DECLINE: ConsentDeclined,
             BarAction.FINISH: FinishPressed,
             BarAction.PRINT: PrintRequested,
-            BarAction.BACK: DetailClosed,
+            BarAction.PRINT_MEMO: RecordPrintRequested,
+            # One "Back" for whichever is open: a record (opened from the menu) or a detail.
+            BarAction.BACK: (
+                RecordClosed if self._session.view.record is not None else DetailClosed
+            ),
         }
         if action in events:
             self.handle(events[action]())
@@ -240,16 +261,21 @@ class SessionController(QObject):
                 self._card.start_read(reader, ReadFeed(self.post, token))
             case StartCheck(token, request):
                 self._checks.start_check(request, CheckFeed(self.post, token))
+            case StartLookup(token):
+                self._records.start_lookup(command, RecordFeed(self.post, token))
             case AuditConsent(token, agreed, opt_out):
                 # A file write: off the GUI thread. A failure is logged by the worker (type).
                 self._workers.run(self._audit.record_consent, token, agreed, opt_out)
             case EndSession(token, _reason):
                 self._card.cancel_read(token)
                 self._checks.cancel_check(token)
+                self._records.cancel_lookups(token)
                 self._slip = None
                 self._window.wipe()
             case PrintSlip():
                 self._print()
+            case PrintRecord():
+                self._print(record=True)
             case BeginMaintenance():
                 self.maintenance_began.emit()
             case EndMaintenance(reason):
@@ -260,12 +286,13 @@ class SessionController(QObject):
 
     # --- printing ------------------------------------------------------------------------------
 
-    def _print(self) -> None:
+    def _print(self, *, record: bool = False) -> None:
         if self._printing is None or self._slip is not None:
             return  # no printer, or a slip is already printing
         view = self._session.view
         words = Words(view.preferences.language)
-        self._slip = build_slip(view, words, kiosk_id=self._printing.kiosk_id, now=self._now())
+        build = build_record_slip if record else build_slip
+        self._slip = build(view, words, kiosk_id=self._printing.kiosk_id, now=self._now())
         self._window.show_notice(words("printing"))
         token = view.token
         self._workers.run(

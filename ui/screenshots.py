@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from adapters.base import FailureReason, ResultSource
 from kiosk.session.commands import SessionCommand, StartTimer
 from kiosk.session.events import (
     AgencyAnswered,
@@ -35,6 +36,10 @@ from kiosk.session.events import (
     ReadersChanged,
     ReaderServiceChanged,
     ReadFailed,
+    RecordAnswered,
+    RecordClosed,
+    RecordOpened,
+    RecordRevealed,
     SessionEvent,
     Timer,
     TimerFired,
@@ -42,7 +47,16 @@ from kiosk.session.events import (
 from kiosk.session.machine import Session
 from kiosk.session.settings import SessionSettings
 from kiosk.session.view import Preferences, SessionState
-from ui.demo.stand_ins import BANGKOK, DEMO_AGENCIES, DEMO_CID, DEMO_READER, demo_card, demo_results
+from ui.demo.stand_ins import (
+    BANGKOK,
+    DEMO_AGENCIES,
+    DEMO_CID,
+    DEMO_READER,
+    demo_card,
+    demo_lookup,
+    demo_menu,
+    demo_results,
+)
 from ui.illustrations import placeholder_portrait_jpeg
 from ui.maintenance.pin_pad import PinPad
 from ui.maintenance.sample import (
@@ -124,6 +138,8 @@ def _scenes(script: _Script, photo: bytes) -> Iterator[str]:
     for result in demo_results(DEMO_NOW, mixed=False).values():
         script(AgencyAnswered(token(), result))
     yield "results-done"
+    yield "results-menu"  # the same view, scrolled to the menu of services
+    yield from _record_scenes(script)
     script(HighContrastToggled())
     yield "results-high-contrast"
     script(DetailOpened("nhso"))
@@ -139,6 +155,45 @@ def _scenes(script: _Script, photo: bytes) -> Iterator[str]:
     script(CidRead(token(), DEMO_CID), IdentityRead(token(), demo_card(photo)))
     yield "consent-large-text"
     script(CardRemoved(DEMO_READER), LargeTextToggled())
+
+
+def _record_scenes(script: _Script) -> Iterator[str]:
+    """Every kind of record screen, for the citizen of the results (the menu's answers are read
+    from the simulator's data by the services' own definitions)."""
+
+    def answer(service: str, **kwargs: object) -> None:
+        result = demo_lookup(service, DEMO_NOW, **kwargs)  # type: ignore[arg-type]
+        script(RecordAnswered(script.session.token, result))
+
+    script(RecordOpened("traffic_tickets"))
+    yield "record-asking"
+    answer("traffic_tickets")
+    yield "record-list"
+    script(RecordClosed(), RecordOpened("dopa_civil_record"))
+    answer("dopa_civil_record")
+    yield "record-private"
+    script(RecordRevealed())
+    yield "record-fields"
+    script(RecordClosed(), RecordOpened("nhso_rehabilitation"))
+    answer("nhso_rehabilitation")
+    script(RecordRevealed())
+    yield "record-pages"
+    script(RecordClosed(), RecordOpened("student_loan"))
+    answer("student_loan")
+    script(RecordRevealed())
+    yield "record-payment"
+    script(RecordClosed(), RecordOpened("water_account.mwa"))
+    answer("water_account.mwa", source=ResultSource.CACHE, reason=FailureReason.TIMEOUT)
+    yield "record-copy"
+    script(RecordClosed(), RecordOpened("water_account.pwa"))
+    answer("water_account.pwa", source=ResultSource.NONE, reason=FailureReason.UNREACHABLE)
+    yield "record-unavailable"
+    script(RecordClosed(), RecordOpened("oag_complaints"))
+    answer("oag_complaints", body={"complaints": []})
+    yield "record-empty"
+    script(RecordClosed(), RecordOpened("credit_report"))
+    yield "record-handoff"
+    script(RecordClosed())
 
 
 def _maintenance_scenes(script: _Script, window: KioskWindow, photo: bytes) -> Iterator[str]:
@@ -203,6 +258,7 @@ def render_screenshots(
             clock = _Clock()
             settings = SessionSettings(
                 agencies=DEMO_AGENCIES,
+                menu=demo_menu(),
                 retention_days=30,
                 preferences=Preferences(language=language),
             )
@@ -214,7 +270,13 @@ def render_screenshots(
                 scenes = _all_scenes(_Script(session), window, photo)
                 for number, name in enumerate(scenes, start=1):
                     window.show_view(session.view)
-                    QCoreApplication.processEvents()
+                    # Pages that add widgets (a record's panels) settle their layouts over a
+                    # few turns of the event loop; the screen a citizen sees is the settled one.
+                    for _turn in range(3):
+                        QCoreApplication.processEvents()
+                    if name == "results-menu":
+                        window.results.scroll_to_menu()
+                        QCoreApplication.processEvents()
                     path = folder / f"{number:02d}-{name}.png"
                     if not window.grab().save(str(path)):
                         raise OSError(f"could not write {path}")

@@ -17,10 +17,19 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
+from adapters.services.record import RecordItem
 from kiosk.session.view import SessionView, TileState
 from ui.typeface import FAMILIES
 from ui.words.strings import Words
-from ui.words.values import badge, format_date, format_datetime, headline, reason_text
+from ui.words.values import (
+    badge,
+    format_date,
+    format_datetime,
+    headline,
+    reason_text,
+    record_label,
+    record_value,
+)
 
 Paper = Literal["80mm", "a4"]
 _ROLL_WIDTH_MM = 80.0
@@ -99,6 +108,54 @@ def build_slip(view: SessionView, words: Words, *, kiosk_id: str, now: datetime)
         cid=words("slip_cid", cid=holder.cid_masked),
         agencies=tuple(agencies),
         footer=words("slip_not_certificate"),
+    )
+
+
+def build_record_slip(
+    view: SessionView, words: Words, *, kiosk_id: str, now: datetime
+) -> SlipContent:
+    """A memo of the open record in `view` (only that record: what the citizen asked to print).
+    Raises ValueError when no record can be printed."""
+    holder, record_view = view.holder, view.record
+    if holder is None or record_view is None or not record_view.printable:
+        raise ValueError("no record to print")
+    result = record_view.result
+    assert result is not None
+    assert result.record is not None
+    record, service, lang = result.record, record_view.service, words.language
+    agency = service.agency.th if lang == "th" else service.agency.en
+    as_of = (
+        words("slip_as_of", date=format_date(result.as_of.date(), lang))
+        if result.as_of is not None
+        else ""
+    )
+
+    def lines(items: tuple[RecordItem, ...]) -> tuple[str, ...]:
+        return tuple(f"{record_label(i, lang)}: {record_value(i, words)}" for i in items)
+
+    own = lines(record.own_items())
+    if record.empty or not record.items:
+        own = (record.empty_th if lang == "th" else record.empty_en, *own)
+    if record.payment is not None:
+        own = (*own, words("record_pay", amount=f"{record.payment.amount_thb:,.2f}"))
+    hotline = (
+        words("detail_hotline", hotline=service.agency.hotline) if service.agency.hotline else ""
+    )
+    sections = [SlipAgency(name=agency, state=as_of, lines=own, hotline=hotline)]
+    for number, heading in enumerate(record.headings, start=1):
+        name = heading or f"{number}."
+        sections.append(SlipAgency(name=name, state="", lines=lines(record.entry_items(number))))
+    note = record.note_th if lang == "th" else record.note_en
+    title_text = record.title_th if lang == "th" else record.title_en
+    return SlipContent(
+        language=lang,
+        title=words("slip_memo_title", title=title_text),
+        kiosk=words("slip_kiosk", kiosk=kiosk_id),
+        printed=words("slip_printed", when=format_datetime(now, lang)),
+        name=words("slip_name", name=holder.name(lang)),
+        cid=words("slip_cid", cid=holder.cid_masked),
+        agencies=tuple(sections),
+        footer=" ".join(x for x in (note, words("slip_memo_note")) if x),
     )
 
 

@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from adapters.services.definition import ServiceDefinition
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import Preferences, SessionState, SessionView
 from ui.controls import TextLabel, set_role
@@ -20,6 +21,7 @@ from ui.screens.bottom_bar import BarAction, BottomBar
 from ui.screens.consent import ConsentScreen
 from ui.screens.detail import DetailScreen
 from ui.screens.reading import ReadingScreen
+from ui.screens.record import RecordScreen
 from ui.screens.results import ResultsScreen
 from ui.screens.take_card import TakeCardScreen
 from ui.screens.warning import WarningOverlay
@@ -49,6 +51,8 @@ class KioskWindow(QWidget):
         language_pressed(), large_text_pressed(), contrast_pressed(): the switches.
         action(str): a `BarAction` value from the bottom bar.
         tile_tapped(str): an answered agency tile.
+        service_tapped(str): a service of the menu.
+        record_revealed(): "Show it" on a private record.
         still_here(): the inactivity warning's button.
     """
 
@@ -57,6 +61,8 @@ class KioskWindow(QWidget):
     contrast_pressed = Signal()
     action = Signal(str)
     tile_tapped = Signal(str)
+    service_tapped = Signal(str)
+    record_revealed = Signal()
     still_here = Signal()
 
     def __init__(
@@ -85,6 +91,7 @@ class KioskWindow(QWidget):
         self.consent = ConsentScreen()
         self.results = ResultsScreen()
         self.detail = DetailScreen()
+        self.record = RecordScreen()
         self.take_card = TakeCardScreen()
         self.screens: tuple[Screen, ...] = (
             self.attract,
@@ -92,6 +99,7 @@ class KioskWindow(QWidget):
             self.consent,
             self.results,
             self.detail,
+            self.record,
             self.take_card,
         )
         self.stack = QStackedWidget()
@@ -125,18 +133,23 @@ class KioskWindow(QWidget):
         # it knows nothing else of them.
         self._state_pages: dict[SessionState, Screen] = {}
         self._overlays: list[Overlay] = []
+        self._forward_signals()
+        self._agencies: tuple[AgencyInfo, ...] = ()
+        self._prepare = QTimer(self)
+        self._prepare.setSingleShot(True)
+        self._prepare.setInterval(PREPARE_DELAY_MS)
+        self._menu: tuple[ServiceDefinition, ...] = ()
+        self._prepare.timeout.connect(lambda: self.results.prepare(self._agencies, self._menu))
 
+    def _forward_signals(self) -> None:
         self.bar.language_pressed.connect(self.language_pressed)
         self.bar.large_text_pressed.connect(self.large_text_pressed)
         self.bar.contrast_pressed.connect(self.contrast_pressed)
         self.bar.action.connect(self.action)
         self.results.tile_tapped.connect(self.tile_tapped)
+        self.results.service_tapped.connect(self.service_tapped)
+        self.record.reveal_pressed.connect(self.record_revealed)
         self.overlay.still_here.connect(self.still_here)
-        self._agencies: tuple[AgencyInfo, ...] = ()
-        self._prepare = QTimer(self)
-        self._prepare.setSingleShot(True)
-        self._prepare.setInterval(PREPARE_DELAY_MS)
-        self._prepare.timeout.connect(lambda: self.results.prepare(self._agencies))
 
     # --- what the controller uses -----------------------------------------------------------
 
@@ -178,10 +191,10 @@ class KioskWindow(QWidget):
             self._relook()
         if not view.holds_personal_data:
             self.wipe()
-        if view.agencies != self._agencies:
-            # Build and draw the tiles once, a moment after the first screen is up (a
-            # citizen's "Agree" would otherwise pay for it; start-up need not either).
-            self._agencies = view.agencies
+        if view.agencies != self._agencies or view.menu != self._menu:
+            # Build and draw the tiles and the menu once, a moment after the first screen is
+            # up (a citizen's "Agree" would otherwise pay for it; start-up need not either).
+            self._agencies, self._menu = view.agencies, view.menu
             self._prepare.start()
         page = self._page_for(view)
         page.show_view(view, words)
@@ -213,6 +226,8 @@ class KioskWindow(QWidget):
 
     def _page_for(self, view: SessionView) -> Screen:
         if view.state in _ASKED:
+            if view.record is not None:
+                return self.record
             return self.detail if view.detail is not None else self.results
         if view.state in self._state_pages:
             return self._state_pages[view.state]
@@ -227,6 +242,9 @@ class KioskWindow(QWidget):
     def _actions_for(self, view: SessionView) -> tuple[BarAction | None, BarAction | None]:
         if view.state is SessionState.CONSENT:
             return BarAction.DECLINE, BarAction.AGREE
+        if view.state in _ASKED and view.record is not None:
+            memo = self._can_print and view.record.printable
+            return (BarAction.PRINT_MEMO if memo else None), BarAction.BACK
         if view.state in _ASKED and view.detail is not None:
             return None, BarAction.BACK
         if view.state in _ASKED:

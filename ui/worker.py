@@ -23,9 +23,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from adapters.base import AgencyResult
+from adapters.base import AgencyResult, FailureReason
+from adapters.services.asking import failed_lookup
+from adapters.services.record import LookupResult
 from kiosk.session.check_request import CheckRequest
-from kiosk.session.feed import CheckFeed, ReadFeed
+from kiosk.session.commands import StartLookup
+from kiosk.session.feed import CheckFeed, ReadFeed, RecordFeed
 
 log = logging.getLogger(__name__)
 
@@ -208,3 +211,54 @@ class WorkerAgencyChecking:
         """Stop delivering answers of session `token`."""
         with self._lock:
             self._cancelled_upto = max(self._cancelled_upto, token)
+
+
+class WorkerRecordLookups:
+    """A `RecordLookupPort` over a blocking `lookup(service, cid, opt_out)` that returns the
+    service's `LookupResult` (its deadline bounds it); a lookup that raises becomes a failed
+    result (the type is logged, never the message: it could name the citizen)."""
+
+    def __init__(self, workers: Workers, lookup: Callable[[str, str, bool], LookupResult]) -> None:
+        self._workers = workers
+        self._lookup = lookup
+        self._cancelled_upto = 0
+        self._lock = threading.Lock()
+
+    def start_lookup(self, lookup: StartLookup, feed: RecordFeed) -> None:
+        """Run the lookup on a worker; `feed` gets its answer unless the session ended."""
+
+        def deliver(result: LookupResult) -> None:
+            with self._lock:
+                if feed.token <= self._cancelled_upto:
+                    return
+            feed.on_result(result)
+
+        def failed(exc: BaseException) -> None:
+            log.error("a %s lookup failed (%s)", lookup.service, type(exc).__name__)
+            deliver(failed_lookup(lookup.service, FailureReason.INTERNAL, "internal error"))
+
+        self._workers.run(
+            self._lookup,
+            lookup.service,
+            lookup.cid,
+            lookup.opt_out,
+            on_success=deliver,
+            on_failure=failed,
+        )
+
+    def cancel_lookups(self, token: int) -> None:
+        """Stop delivering answers of session `token`."""
+        with self._lock:
+            self._cancelled_upto = max(self._cancelled_upto, token)
+
+
+class NoRecordLookups:
+    """The kiosk without record services (a broken configuration, screenshots): a lookup
+    answers at once that the service cannot be asked."""
+
+    def start_lookup(self, lookup: StartLookup, feed: RecordFeed) -> None:
+        """Answer `unavailable` through `feed`."""
+        feed.on_result(failed_lookup(lookup.service, FailureReason.OFFLINE, "not set up"))
+
+    def cancel_lookups(self, token: int) -> None:
+        """Nothing runs."""

@@ -74,7 +74,7 @@ def _record(definition: ServiceDefinition, spec: AnswerSpec, doc: Any) -> Record
                 if item is not None:
                     items.append(item)
         if not elements and entries.empty is not None:
-            base = replace(base, empty_th=entries.empty.th, empty_en=entries.empty.en)
+            base = replace(base, none_th=entries.empty.th, none_en=entries.empty.en)
     payment = _payment(spec.payment, doc, purpose) if spec.payment else None
     return replace(
         base,

@@ -100,7 +100,8 @@ class Payment:
 class Record:
     """One citizen's record from one service. `headings`: each list entry's heading, in order
     (entry n is `headings[n - 1]`); `empty`: the agency has nothing on record, and `empty_th`/
-    `empty_en` say so in the service's words."""
+    `empty_en` say so in the service's words; `none_th`/`none_en`: what an empty list means
+    (set only when the record's list came empty)."""
 
     title_th: str
     title_en: str
@@ -110,6 +111,8 @@ class Record:
     empty: bool = False
     empty_th: str = ""
     empty_en: str = ""
+    none_th: str = ""
+    none_en: str = ""
     note_th: str = ""
     note_en: str = ""
     payment: Payment | None = None
@@ -133,6 +136,8 @@ class Record:
             "empty": self.empty,
             "empty_th": self.empty_th,
             "empty_en": self.empty_en,
+            "none_th": self.none_th,
+            "none_en": self.none_en,
             "note_th": self.note_th,
             "note_en": self.note_en,
             "payment": self.payment.to_json() if self.payment else None,
@@ -151,6 +156,8 @@ class Record:
             empty=bool(data.get("empty", False)),
             empty_th=str(data.get("empty_th", "")),
             empty_en=str(data.get("empty_en", "")),
+            none_th=str(data.get("none_th", "")),
+            none_en=str(data.get("none_en", "")),
             note_th=str(data.get("note_th", "")),
             note_en=str(data.get("note_en", "")),
             payment=Payment.from_json(payment) if payment else None,

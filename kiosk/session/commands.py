@@ -7,7 +7,7 @@ the session itself, which is what keeps every transition testable without Qt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.session.check_request import CheckRequest
@@ -50,6 +50,25 @@ class StartCheck:
 
     token: int
     request: CheckRequest
+
+
+@dataclass(frozen=True, slots=True)
+class StartLookup:
+    """Ask record service `service` about the citizen for session `token` (report with that
+    token); `opt_out`: the citizen asked that nothing of theirs be kept."""
+
+    token: int
+    service: str
+    cid: str = field(repr=False)
+    opt_out: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PrintRecord:
+    """Print the open record of session `token` as a memo (the view holds what it shows)."""
+
+    token: int
+    service: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +129,8 @@ class StopTimer:
 SessionCommand = (
     StartRead
     | StartCheck
+    | StartLookup
+    | PrintRecord
     | EndSession
     | AuditConsent
     | PrintSlip

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from adapters.base import AgencyResult
+from adapters.services.record import LookupResult
 from cardreader.types import CardData, NhsoCardData
 
 
@@ -115,6 +116,14 @@ class AgencyAnswered:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordAnswered:
+    """A record service answered a lookup of session `token`."""
+
+    token: int
+    result: LookupResult = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class CheckFinished:
     """The check delivered everything it will deliver."""
 
@@ -151,6 +160,28 @@ class DetailClosed:
 @dataclass(frozen=True, slots=True)
 class PrintRequested:
     """ "Print" on the results screen."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOpened:
+    """A tap on a service of the menu (a record is asked now; a hand-off is shown)."""
+
+    service: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRevealed:
+    """ "Show" on a sensitive record: the second tap."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordClosed:
+    """ "Back" from a record."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPrintRequested:
+    """ "Print" on a record: a memo of that record only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +258,16 @@ SessionEvent = (
     | ReadFailed
     | AgencyAnswered
     | CheckFinished
+    | RecordAnswered
     | ConsentAgreed
     | ConsentDeclined
     | DetailOpened
     | DetailClosed
     | PrintRequested
+    | RecordOpened
+    | RecordRevealed
+    | RecordClosed
+    | RecordPrintRequested
     | FinishPressed
     | UserActivity
     | LanguageToggled

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 from adapters.base import AgencyResult
+from adapters.services.record import LookupResult
 from cardreader.types import CardData, NhsoCardData
 from kiosk.session.events import (
     AgencyAnswered,
@@ -30,6 +31,7 @@ from kiosk.session.events import (
     ReadersChanged,
     ReaderServiceChanged,
     ReadFailed,
+    RecordAnswered,
     SessionEvent,
 )
 
@@ -160,3 +162,15 @@ class CheckFeed:
     def on_done(self) -> None:
         """Every agency has answered or the deadline passed."""
         self._post(CheckFinished(self.token))
+
+
+class RecordFeed:
+    """Where a record lookup reports its answer (from any thread): posts `RecordAnswered`."""
+
+    def __init__(self, post: Post, token: int) -> None:
+        self._post = post
+        self.token = token
+
+    def on_result(self, result: LookupResult) -> None:
+        """The service's answer (or its failure, as a result)."""
+        self._post(RecordAnswered(self.token, result))

@@ -43,9 +43,11 @@ from kiosk.session.commands import (
     EndReason,
     EndSession,
     MaintenanceEnd,
+    PrintRecord,
     PrintSlip,
     SessionCommand,
     StartCheck,
+    StartLookup,
     StartRead,
     StartTimer,
     StopTimer,
@@ -75,12 +77,18 @@ from kiosk.session.events import (
     ReadersChanged,
     ReaderServiceChanged,
     ReadFailed,
+    RecordAnswered,
+    RecordClosed,
+    RecordOpened,
+    RecordPrintRequested,
+    RecordRevealed,
     Reset,
     SessionEvent,
     Timer,
     TimerFired,
     UserActivity,
 )
+from kiosk.session.records import SessionRecords
 from kiosk.session.settings import SessionSettings
 from kiosk.session.view import (
     MAINTENANCE_ENTRY_STATES,
@@ -134,6 +142,8 @@ class Session:
         self._results: dict[str, AgencyResult] = {}
         self._check_done = False
         self._detail: str | None = None
+        self._opt_out = False
+        self._records = SessionRecords(settings.menu)
         self._warning_until: float | None = None
 
     # --- reading the session ------------------------------------------------------------------
@@ -177,6 +187,7 @@ class Session:
             and not self._card_record.held
             and not self._results
             and self._detail is None
+            and not self._records.held
         )
 
     @property
@@ -194,6 +205,7 @@ class Session:
                 for info in self._settings.agencies
             )
         detail = next((t for t in tiles if t.agency.id == self._detail), None)
+        asked = self._state in _ASKED_STATES
         return SessionView(
             state=self._state,
             token=self._token,
@@ -207,6 +219,8 @@ class Session:
             warning_until=self._warning_until,
             end_reason=self._end_reason if self._state is SessionState.AWAIT_REMOVAL else None,
             failure=self._failure if self._state is SessionState.AWAIT_REMOVAL else None,
+            menu=self._settings.menu,
+            record=self._records.view() if asked else None,
         )
 
     # --- events -------------------------------------------------------------------------------
@@ -231,6 +245,14 @@ class Session:
                 self._on_read(event, out)
             case AgencyAnswered() | CheckFinished():
                 self._on_check(event, out)
+            case (
+                RecordAnswered()
+                | RecordOpened()
+                | RecordRevealed()
+                | RecordClosed()
+                | RecordPrintRequested()
+            ):
+                self._on_record(event, out)
             case TimerFired(timer, generation):
                 self._on_timer(timer, generation, out)
             case MaintenanceEntered() | MaintenanceLeft() | Reset():
@@ -272,6 +294,35 @@ class Session:
             case _:
                 log.debug("ignored %s in state %s", type(event).__name__, state)
                 return
+        self._touched(out)
+
+    # --- records on demand ---------------------------------------------------------------------
+
+    def _on_record(
+        self,
+        event: RecordAnswered | RecordOpened | RecordRevealed | RecordClosed | RecordPrintRequested,
+        out: list[SessionCommand],
+    ) -> None:
+        if self._state not in _ASKED_STATES:
+            return
+        match event:
+            case RecordAnswered(token, result):
+                if token == self._token:
+                    self._records.answered(result)
+                return  # an answer is not a touch
+            case RecordOpened(service):
+                self._detail = None
+                if self._records.open(service):
+                    assert self._cid is not None  # the asked states hold the identity
+                    out.append(StartLookup(self._token, service, self._cid, self._opt_out))
+            case RecordRevealed():
+                self._records.reveal()
+            case RecordClosed():
+                self._records.close()
+            case RecordPrintRequested():
+                printable = self._records.printable()
+                if printable is not None:
+                    out.append(PrintRecord(self._token, printable))
         self._touched(out)
 
     # --- the card -----------------------------------------------------------------------------
@@ -377,6 +428,7 @@ class Session:
         self._state = SessionState.QUERYING
         self._results = {}
         self._check_done = False
+        self._opt_out = opt_out
         out.append(AuditConsent(self._token, agreed=True, opt_out=opt_out))
         out.append(StartCheck(self._token, CheckRequest(self._cid, opt_out, self._card_record)))
         self._start(Timer.CHECK_GUARD, self._settings.check_timeout_s + _CHECK_GUARD_MARGIN_S, out)
@@ -544,6 +596,8 @@ class Session:
         self._results = {}
         self._check_done = False
         self._detail = None
+        self._opt_out = False
+        self._records.wipe()
         self._warning_until = None
 
     def _holder(self) -> Holder | None:

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from kiosk.session.check_request import CheckRequest
-from kiosk.session.commands import SessionCommand
-from kiosk.session.feed import CheckFeed, ReadFeed
+from kiosk.session.commands import SessionCommand, StartLookup
+from kiosk.session.feed import CheckFeed, ReadFeed, RecordFeed
 from kiosk.session.view import SessionView
 
 
@@ -38,6 +38,16 @@ class AgencyCheckPort(Protocol):
 
     def cancel_check(self, token: int) -> None:
         """Session `token` ended: nobody waits for its stragglers."""
+
+
+class RecordLookupPort(Protocol):
+    """Starts record lookups on workers (one service, one citizen, when they tap it)."""
+
+    def start_lookup(self, lookup: StartLookup, feed: RecordFeed) -> None:
+        """Ask `lookup.service` about `lookup.cid`; report the answer through `feed`."""
+
+    def cancel_lookups(self, token: int) -> None:
+        """Session `token` ended: its late answers are dropped."""
 
 
 class ConsentAudit(Protocol):

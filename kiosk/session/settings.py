@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.services.definition import ServiceDefinition
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import Preferences
 
@@ -22,3 +23,4 @@ class SessionSettings:
     preferences: Preferences = field(default_factory=Preferences)
     reader: str | None = None  # the reader to serve; None: the first one the monitor reports
     maintenance_idle_s: float = 120.0  # maintenance mode ends after this long untouched
+    menu: tuple[ServiceDefinition, ...] = ()  # the services offered after the entitlements

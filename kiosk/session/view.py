@@ -11,9 +11,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from adapters.base import AgencyResult, AgencyStatus, Entitlement, ResultSource
+from adapters.services.definition import ServiceDefinition
 from cardreader.types import PersonName
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import EndReason
+from kiosk.session.records import RecordView
 
 
 class SessionState(StrEnum):
@@ -168,6 +170,8 @@ class SessionView:
     warning_until: float | None = None  # on the session's clock; None: no inactivity warning
     end_reason: EndReason | None = None  # why the kiosk waits for the card to be taken
     failure: ReadFailure | None = None  # set with end_reason READ_FAILED
+    menu: tuple[ServiceDefinition, ...] = ()  # the services (no personal data): with the results
+    record: RecordView | None = None  # the service the citizen opened
 
     @property
     def all_answered(self) -> bool:
@@ -177,4 +181,8 @@ class SessionView:
     @property
     def holds_personal_data(self) -> bool:
         """True while the view names a citizen or shows their answers."""
-        return self.holder is not None or any(t.result is not None for t in self.tiles)
+        return (
+            self.holder is not None
+            or any(t.result is not None for t in self.tiles)
+            or (self.record is not None and self.record.result is not None)
+        )

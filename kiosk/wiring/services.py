@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from adapters.services.definition import ServiceDefinition
+from adapters.services.record import LookupResult
 from cardreader.errors import PcscdNotRunningError
 from kiosk.agencies.check import CheckOutcome, OnResult
 from kiosk.agencies.roster import any_agency_on_loopback
@@ -166,6 +168,18 @@ class KioskServices:
         """The blocking check for a worker, `AgencyService.run` (None when broken)."""
         return self.service.run if self.service is not None else None
 
+    @property
+    def lookup(self) -> Callable[[str, str, bool], LookupResult] | None:
+        """The blocking record lookup for a worker, `AgencyService.lookup` (None when broken)."""
+        service = self.service
+        if service is None:
+            return None
+
+        def lookup(service_id: str, cid: str, opt_out: bool) -> LookupResult:
+            return service.lookup(service_id, cid, opt_out=opt_out)
+
+        return lookup
+
     def maintenance_actions(
         self, *, started_at: datetime, clock: Callable[[], float] = time.monotonic
     ) -> MaintenanceActions:
@@ -207,7 +221,12 @@ class KioskServices:
 
     def session_settings(self) -> SessionSettings:
         """The session's settings from the configuration."""
-        return session_settings(self.config, self.agencies, reader=self.reader.name)
+        menu = (
+            tuple(e.definition for e in self.service.records.offered())
+            if self.service is not None
+            else ()
+        )
+        return session_settings(self.config, self.agencies, reader=self.reader.name, menu=menu)
 
     # --- running -------------------------------------------------------------------------------
 
@@ -266,7 +285,10 @@ def _serve_metrics(metrics: KioskMetrics, listen: str | None) -> MetricsServer |
 
 
 def session_settings(
-    config: KioskConfig, agencies: tuple[AgencyInfo, ...], reader: str | None = None
+    config: KioskConfig,
+    agencies: tuple[AgencyInfo, ...],
+    reader: str | None = None,
+    menu: tuple[ServiceDefinition, ...] = (),
 ) -> SessionSettings:
     """The session's settings from the kiosk's configuration and the agencies built from it."""
     return SessionSettings(
@@ -282,4 +304,5 @@ def session_settings(
         ),
         reader=reader,
         maintenance_idle_s=config.maintenance.idle_s,
+        menu=menu,
     )

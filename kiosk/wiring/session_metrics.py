@@ -1,5 +1,5 @@
-"""The session's share of the fleet metrics (`kiosk.metrics`): sessions by how they ended,
-card reads that failed by cause, and the time spent out of service.
+"""The session's share of the fleet metrics (`kiosk.metrics`): cards read, sessions by how they
+ended, card reads that failed by cause, and the time spent out of service.
 
 Labels are end reasons and error kinds: never anything about a citizen.
 """
@@ -19,9 +19,14 @@ class SessionMetrics:
 
     def __init__(self, metrics: KioskMetrics) -> None:
         self._metrics = metrics
+        self._consent_of: int | None = None  # the session whose card read was counted
 
     def session_changed(self, commands: Sequence[SessionCommand], view: SessionView) -> None:
-        """Count ended sessions; track out-of-service time."""
+        """Count card reads (a session reaching consent), ended sessions; track out-of-service
+        time."""
+        if view.state is SessionState.CONSENT and view.token != self._consent_of:
+            self._consent_of = view.token
+            self._metrics.card_reads.inc()
         for command in commands:
             if isinstance(command, EndSession):
                 self._metrics.sessions.labels(outcome=command.reason.value).inc()

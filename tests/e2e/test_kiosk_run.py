@@ -193,7 +193,9 @@ def test_metrics_count_sessions_and_failed_reads(
         wait_metric(free_port, "kiosk_out_of_service 0.0")  # in service: the attract screen
         time.sleep(FIRST_LOOK_S)  # nobody inserts a card the instant the kiosk comes up
         card = vpcd_slots.insert("demo", slot=0)
-        time.sleep(1.0)  # read, and the consent screen waits
+        # Read, and the consent screen waits. (A fixed second here was too short once, on a
+        # busy machine: the card came out mid-read, a read failure, not a session ended.)
+        wait_metric(free_port, "kiosk_card_reads_total 1.0")
         card.remove()
         wait_metric(free_port, 'kiosk_sessions_total{outcome="card_removed"} 1.0')
         foreign = vpcd_slots.insert("non_thai", slot=0)

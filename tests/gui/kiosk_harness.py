@@ -28,8 +28,10 @@ from ui.demo.stand_ins import (
     DEMO_READER,
     DemoAgencyChecking,
     DemoCardReading,
+    DemoRecordLookups,
     LoggedConsent,
     demo_card,
+    demo_menu,
     demo_results,
 )
 from ui.illustrations import placeholder_portrait_jpeg
@@ -47,6 +49,7 @@ class Kiosk:
     card: DemoCardReading
     checks: DemoAgencyChecking
     audit: LoggedConsent
+    records: DemoRecordLookups
     qtbot: QtBot
     photo: bytes
     views: list[SessionView] = field(default_factory=list)
@@ -176,6 +179,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         language: str = "th",
         maintenance: Any = None,
         maintenance_idle_s: float = 120.0,
+        records: DemoRecordLookups | None = None,
     ) -> Kiosk:
         from kiosk.session.view import Preferences
 
@@ -186,6 +190,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
             warning_s=warning_s,
             maintenance_idle_s=maintenance_idle_s,
             preferences=Preferences(language=language),
+            menu=demo_menu(),
         )
         session = Session(settings, today=lambda: date(2026, 11, 24))
         demo_reading = DemoCardReading(photo, read_delays)
@@ -194,6 +199,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
             delays or {},
         )
         audit = LoggedConsent()
+        demo_records = records if records is not None else DemoRecordLookups()
         parts = KioskParts(
             session=session,
             card=card if card is not None else demo_reading,
@@ -202,10 +208,11 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
             printing=printing,
             demo=demo,
             maintenance=maintenance,
+            records=demo_records,
         )
         app = KioskApp(parts, pool=QThreadPool(), now=lambda: DEMO_NOW, font=kiosk_font)
         qtbot.addWidget(app.window)
-        kiosk = Kiosk(app, session, demo_reading, demo_checks, audit, qtbot, photo)
+        kiosk = Kiosk(app, session, demo_reading, demo_checks, audit, demo_records, qtbot, photo)
         app.controller.shown.connect(kiosk.views.append)
         app.show(fullscreen=False, size=size)
         qtbot.waitExposed(app.window)
@@ -221,6 +228,7 @@ def kiosk_factory(qtbot: QtBot, kiosk_font: QFont) -> Iterator[Callable[..., Kio
         kiosk.app.close()
         kiosk.card.close()
         kiosk.checks.close()
+        kiosk.records.close()
         kiosk.views.clear()
 
 

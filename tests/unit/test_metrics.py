@@ -45,3 +45,24 @@ def test_endpoint_serves_the_series_on_loopback() -> None:
     assert 'kiosk_sessions_total{outcome="finished"} 1.0' in text
     assert 'kiosk_agency_request_seconds_count{agency="nhso"} 1.0' in text
     assert 'kiosk_build_info{kiosk_id="test-kiosk"' in text
+
+
+def test_a_card_read_counts_once_per_session_when_consent_shows() -> None:
+    from kiosk.session.view import Preferences, SessionState, SessionView
+    from kiosk.wiring.session_metrics import SessionMetrics
+
+    metrics = KioskMetrics("test-kiosk")
+    watch = SessionMetrics(metrics)
+
+    def view(state: SessionState, token: int) -> SessionView:
+        return SessionView(state, token, Preferences(), (), 30)
+
+    for state, token in [
+        (SessionState.READING, 1),
+        (SessionState.CONSENT, 1),
+        (SessionState.CONSENT, 1),  # a touch on the consent screen: the same read
+        (SessionState.QUERYING, 1),
+        (SessionState.CONSENT, 2),
+    ]:
+        watch.session_changed([], view(state, token))
+    assert metrics.registry.get_sample_value("kiosk_card_reads_total") == 2

@@ -160,7 +160,7 @@ def test_found_false_is_an_empty_record_in_the_services_words() -> None:
 def test_an_empty_list_says_so_and_draws_no_qr() -> None:
     record = read({**ANSWER, "bills": []})
     assert record.entries == 0
-    assert record.empty_en == "No bill"
+    assert record.none_en == "No bill"
     assert record.payment is None
     assert not record.empty  # the record's own fields are still there
 

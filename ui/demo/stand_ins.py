@@ -9,6 +9,7 @@ belong to anyone, the portrait is drawn.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
@@ -21,13 +22,22 @@ from adapters.base import (
     FailureReason,
     ResultSource,
 )
+from adapters.services.asking import failed_lookup
+from adapters.services.catalogue import build_catalogue
+from adapters.services.definition import ServiceDefinition
+from adapters.services.reading import read_record
+from adapters.services.record import LookupResult
+from adapters.simulator.dataset import Dataset
 from cardreader.types import Address, CardData, Gender, PersonName
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.check_request import CheckRequest
-from kiosk.session.feed import CheckFeed, ReadFeed
+from kiosk.session.commands import StartLookup
+from kiosk.session.feed import CheckFeed, ReadFeed, RecordFeed
 
 DEMO_READER = "Demo reader 00"
 DEMO_CID = "3100400999998"
+# The simulator's demo citizen, whose records the screenshots show (they are all invented).
+SIM_CID = "1120100345899"
 BANGKOK = timezone(timedelta(hours=7))
 
 DEMO_AGENCIES: tuple[AgencyInfo, ...] = (
@@ -172,6 +182,31 @@ def _farmer(as_of: datetime) -> AgencyResult:
     return AgencyResult("farmer", AgencyStatus.OK, ResultSource.LIVE, as_of, entitlements=(farmer,))
 
 
+def demo_menu() -> tuple[ServiceDefinition, ...]:
+    """The built-in menu of services, in menu order."""
+    return tuple(entry.definition for entry in build_catalogue().entries)
+
+
+def demo_lookup(
+    service_id: str,
+    now: datetime,
+    *,
+    body: object = None,
+    source: ResultSource = ResultSource.LIVE,
+    reason: FailureReason | None = None,
+) -> LookupResult:
+    """A record service's answer for the demo citizen, read from the simulator's data set by
+    the service's own definition (no network): `body` replaces that data; `source` CACHE makes
+    it a dated copy that stood in for a failed live answer (`reason`); `reason` with source
+    NONE makes it a failure."""
+    definition = next(d for d in demo_menu() if d.id == service_id)
+    if source is ResultSource.NONE:
+        return failed_lookup(service_id, reason or FailureReason.TIMEOUT, "demo failure")
+    data = body if body is not None else Dataset.default().service_answer(service_id, SIM_CID)
+    record = read_record(definition, json.dumps(data).encode("utf-8"))
+    return LookupResult(service_id, AgencyStatus.OK, source, now, record, reason=reason)
+
+
 def demo_results(now: datetime, *, mixed: bool = True) -> dict[str, AgencyResult]:
     """Answers for the demo citizen. `mixed`: one of every tile state but "asking" (the CGD
     answer is left out, so its tile keeps asking); else every agency answered live."""
@@ -269,6 +304,39 @@ class DemoCardReading:
 
     def close(self) -> None:
         """Stop and join every pretend read."""
+        self._threads.close()
+
+
+class DemoRecordLookups:
+    """Stands in for the record services: answers each lookup with the demo citizen's record
+    (`demo_lookup`) after `delay` seconds, from a thread of its own; `answers` replaces some."""
+
+    def __init__(self, delay: float = 0.1, answers: dict[str, LookupResult] | None = None) -> None:
+        self._delay = delay
+        self._answers = answers or {}
+        self._threads = _DemoThreads()
+        self._cancelled_upto = 0
+        self.asked: list[tuple[str, bool]] = []  # (service, opt_out), in order
+
+    def start_lookup(self, lookup: StartLookup, feed: RecordFeed) -> None:
+        """Start the pretend lookup."""
+        self.asked.append((lookup.service, lookup.opt_out))
+        now = datetime.now(BANGKOK)
+        result = self._answers.get(lookup.service) or demo_lookup(lookup.service, now)
+
+        def run(stop: threading.Event) -> None:
+            if stop.wait(self._delay) or feed.token <= self._cancelled_upto:
+                return
+            feed.on_result(result)
+
+        self._threads.start(run)
+
+    def cancel_lookups(self, token: int) -> None:
+        """Stop delivering answers of session `token`."""
+        self._cancelled_upto = max(self._cancelled_upto, token)
+
+    def close(self) -> None:
+        """Stop and join every pretend answer."""
         self._threads.close()
 
 

@@ -21,6 +21,7 @@ class BarAction(StrEnum):
     DECLINE = "decline"
     FINISH = "finish"
     PRINT = "print"
+    PRINT_MEMO = "print_memo"  # a record's memo
     BACK = "back"
 
 
@@ -29,6 +30,7 @@ _LABELS = {
     BarAction.DECLINE: "consent_cancel",
     BarAction.FINISH: "finish",
     BarAction.PRINT: "print",
+    BarAction.PRINT_MEMO: "print_memo",
     BarAction.BACK: "back",
 }
 

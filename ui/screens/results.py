@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from adapters.services.definition import ServiceDefinition
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import PhotoFrame, TextLabel, set_role, set_state, set_tone
 from ui.screens.base import Look, Screen, ScrollPage
+from ui.screens.menu import ServiceMenu
 from ui.status_icons import StatusIcon
 from ui.theme import Palette
 from ui.words.strings import Words
@@ -228,10 +230,13 @@ class ResultsScreen(Screen):
     """
 
     tile_tapped = Signal(str)
+    service_tapped = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.photo = PhotoFrame()
+        self.menu = ServiceMenu()
+        self.menu.tapped.connect(self.service_tapped)
         self.name = TextLabel("title")
         self.facts = TextLabel("body")
         self.status = TextLabel("small", wrap=False)
@@ -254,7 +259,14 @@ class ResultsScreen(Screen):
         grid_host = QWidget()
         self._grid = QGridLayout(grid_host)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self.page = ScrollPage(grid_host)
+        # The menu of services follows the tiles, on the same scrolling page.
+        content = QWidget()
+        self._column = QVBoxLayout(content)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.addWidget(grid_host)
+        self._column.addWidget(self.menu)
+        self._column.addStretch(1)
+        self.page = ScrollPage(content)
         self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._layout.addWidget(self._header)
         self._layout.addWidget(self.page, 1)
@@ -273,6 +285,8 @@ class ResultsScreen(Screen):
         self.photo.set_side(m.px(120) if look.landscape else m.photo)
         self._grid.setHorizontalSpacing(m.gap)
         self._grid.setVerticalSpacing(m.gap)
+        self._column.setSpacing(m.gap * 3)
+        self.menu.apply_look(look)
         self._place_tiles()
 
     def _place_status(self, *, beside: bool) -> None:
@@ -315,13 +329,14 @@ class ResultsScreen(Screen):
             facts.append(words("results_cid", cid=holder.cid_masked))
         self.facts.set_text(" · ".join(facts))  # "Age 73 · ID x-xxxx-…"
         self.status.set_text(words("results_done" if view.all_answered else "results_asking"))
-        self.prepare(view.agencies)
+        self.prepare(view.agencies, view.menu)
         # Landscape is short: one headline a tile keeps seven tiles in four rows. In portrait
         # two, unless the answers would then need scrolling: then one for every tile, for the
         # rest of this citizen's session (tiles change at most once).
         if self._look.landscape:
             self._headline_rows = 1
         self._show_tiles(view, words)
+        self.menu.show_menu(view.menu, words)
         if self._headline_rows > 1 and not self._tiles_fit():
             self._headline_rows = 1
             self._show_tiles(view, words)
@@ -348,11 +363,20 @@ class ResultsScreen(Screen):
         )
         return needed <= viewport.height()
 
-    def prepare(self, agencies: tuple[AgencyInfo, ...]) -> None:
-        """Have a tile ready for each agency. The window calls this a moment after its first
-        view (the attract screen), so "Agree" only fills tiles in: building and styling seven
-        at once would stall the screen just when the citizen waits for it."""
+    def scroll_to_menu(self) -> None:
+        """Bring the menu of services into view (the screenshots' "results-menu")."""
+        self.page.area.verticalScrollBar().setValue(self.menu.y())
+
+    def prepare(
+        self, agencies: tuple[AgencyInfo, ...], menu: tuple[ServiceDefinition, ...] = ()
+    ) -> None:
+        """Have a tile ready for each agency, and the menu's buttons. The window calls this a
+        moment after its first view (the attract screen), so "Agree" only fills tiles in:
+        building and styling seven tiles and the menu at once would stall the screen just when
+        the citizen waits for it."""
         ids = [agency.id for agency in agencies]
+        if menu != self.menu.menu:
+            self.menu.show_menu(menu, Words("th"))
         if ids != list(self.tiles):
             self._rebuild_tiles(ids)
             self._rehearse(agencies)

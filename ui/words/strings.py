@@ -92,6 +92,7 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = {
     "scroll_cue": ("เลื่อนลงเพื่อดูเพิ่มเติม", "Scroll down for more"),
     "finish": ("เสร็จสิ้น", "Finish"),
     "print": ("พิมพ์ใบสรุป", "Print a summary"),
+    "print_memo": ("พิมพ์บันทึก", "Print a memo"),
     "printing": ("กำลังพิมพ์…", "Printing…"),
     "printed": ("พิมพ์เสร็จแล้ว กรุณารับใบสรุป", "Printed. Please take your summary."),
     "print_failed": ("พิมพ์ไม่สำเร็จ กรุณาติดต่อเจ้าหน้าที่", "Printing failed. Please ask staff."),
@@ -195,6 +196,51 @@ STRINGS: Final[Mapping[str, tuple[str, str]]] = {
     "take_again": (
         "ถ้าต้องการตรวจอีกครั้ง ให้ดึงบัตรออกแล้วเสียบใหม่",
         "To check again, take the card out and insert it again.",
+    ),
+    # --- the menu of services and the record screens -------------------------------------------
+    "menu_title": ("บริการอื่นของภาครัฐ", "Other government services"),
+    "menu_hint": (
+        "แตะเพื่อดูข้อมูลของท่าน ระบบจะสอบถามหน่วยงานเมื่อท่านแตะเท่านั้น",
+        "Tap to see your information. An agency is asked only when you tap.",
+    ),
+    "menu_group_records": ("ข้อมูลของท่าน", "Your records"),
+    "menu_group_health": ("สุขภาพ", "Health"),
+    "menu_group_money": ("เงินที่ต้องจ่ายและเงินที่ได้รับ", "Money owed and paid"),
+    "menu_group_help": ("ความช่วยเหลืออื่น", "Other help"),
+    "record_from": ("จาก {agency}", "From {agency}"),
+    "record_asking": ("กำลังสอบถามหน่วยงาน กรุณารอสักครู่…", "Asking the agency, one moment…"),
+    "record_unavailable": (
+        "ขณะนี้ยังไม่ได้ข้อมูลจากหน่วยงาน เพราะ{why} กรุณาลองใหม่ภายหลัง",
+        "The agency's information is not available now: {why}. Please try again later.",
+    ),
+    "record_not_kept": (
+        "ข้อมูลนี้ไม่มีสำเนาเก็บไว้ในเครื่อง",
+        "This information is not kept on the kiosk.",
+    ),
+    "record_not_found": (
+        "หน่วยงานไม่มีข้อมูลของท่านในเรื่องนี้",
+        "The agency has nothing on record for you here.",
+    ),
+    "record_copy": (
+        "ข้อมูลจากสำเนาในเครื่อง ณ {date} เพราะ{why}",
+        "From the kiosk's copy of {date}, because {why}.",
+    ),
+    "record_hidden": (
+        "ข้อมูลนี้เป็นข้อมูลส่วนตัว กรุณาดูให้แน่ใจว่าไม่มีผู้อื่นมองอยู่ แล้วแตะปุ่มด้านล่าง",
+        "This is private. Make sure nobody else is looking, then tap the button below.",
+    ),
+    "record_show": ("แสดงข้อมูล", "Show it"),
+    "record_page": ("หน้า {page} จาก {pages}", "Page {page} of {pages}"),
+    "record_previous": ("ก่อนหน้า", "Previous"),
+    "record_next": ("ถัดไป", "Next"),
+    "record_pay": ("ยอดชำระ {amount} บาท", "Amount due {amount} baht"),
+    "record_money": ("{amount} บาท", "{amount} baht"),
+    "record_handoff_link": ("สแกนคิวอาร์โค้ด: {label}", "Scan the QR code: {label}"),
+    "slip_memo_title": ("บันทึกข้อมูล: {title}", "Memo: {title}"),
+    "slip_memo_note": (
+        "บันทึกนี้พิมพ์เพื่อให้ท่านทราบเท่านั้น ไม่ใช่เอกสารราชการ กรุณาตรวจสอบกับหน่วยงาน",
+        "This memo is for your information only. It is not an official document; please "
+        "confirm with the agency.",
     ),
     # --- printed slip ------------------------------------------------------------------------
     "slip_title": ("สรุปสิทธิ์และสวัสดิการรัฐ", "Summary of state rights and benefits"),

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from adapters.base import Entitlement, EntitlementStatus, FailureReason
+from adapters.services.record import RecordItem
 from kiosk.session.view import Tile, TileState
 from ui.words.strings import ENGLISH_MONTHS, THAI_MONTHS, THAI_SHORT_MONTHS, Words
 
@@ -248,3 +249,25 @@ def _detail_value(value: str, language: str) -> str:
                 return f"{THAI_MONTHS[month - 1]} {year + BUDDHIST_ERA_OFFSET}"
             return f"{ENGLISH_MONTHS[month - 1]} {year}"
     return value
+
+
+def record_value(item: RecordItem, words: Words) -> str:
+    """A record's value as people read it: dates in the Buddhist era on Thai screens, money in
+    baht, counts grouped, a status in the service's words; text exactly as the agency sent it
+    (shown as plain text: markup stays characters)."""
+    value = item.value
+    if item.type == "date" and isinstance(value, date):
+        return format_date(value, words.language)
+    if item.type == "money" and isinstance(value, int | float):
+        return words("record_money", amount=f"{value:,.2f}")
+    if item.type == "count" and isinstance(value, int):
+        return f"{value:,}"
+    if item.type == "status":
+        word = item.word_th if words.language == "th" else item.word_en
+        return word or str(value)
+    return str(value)
+
+
+def record_label(item: RecordItem, language: str) -> str:
+    """The item's label in `language`."""
+    return item.label_th if language == "th" else item.label_en
