@@ -10,6 +10,7 @@ BENCHMARKS: tuple[str, ...] = (
     "agency_check",
     "card_read",
     "ui_session",
+    "records",
     "doctor",
     "bundle",
 )

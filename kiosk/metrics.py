@@ -75,6 +75,9 @@ class KioskMetrics:
         self.out_of_service_seconds = Counter(
             "kiosk_out_of_service_seconds", "Total time spent out of service", registry=r
         )
+        self.menu_services = Gauge(
+            "kiosk_menu_services", "Services on the menu (records and hand-offs)", registry=r
+        )
         self.cache_writes_failed = Counter(
             "kiosk_cache_write_failures", "Snapshots that could not be written", registry=r
         )

@@ -40,6 +40,7 @@ from kiosk.config import ConfigError, KioskConfig, config_path, fallback_config,
 from kiosk.crash import CrashHandler
 from kiosk.logs import configure_logging
 from kiosk.maintenance.door import DESKTOP_EXIT_CODE
+from kiosk.records.watch import DefinitionsWatch
 from kiosk.session.events import ConfigBroken, Reset
 from kiosk.session.view import SessionState, SessionView
 from kiosk.wiring.config_watch import ConfigWatch, config_problem
@@ -148,6 +149,8 @@ class _KioskRun:
         self._timers: list[QTimer] = []
         self._ready = False
         self._watch: ConfigWatch | None = None
+        self._definitions: DefinitionsWatch | None = None
+        self._reload_pending = False
         self._control: DemoControl | None = None
         self._shortcuts: list[object] = []
         self._log_file: Path | None = None
@@ -156,6 +159,9 @@ class _KioskRun:
         # The file's stamp before it is read: a fix saved while the kiosk starts is still seen.
         watch = ConfigWatch(config_path(config_file))
         config, problem = self._load()
+        # Likewise the definitions folder's, before the catalogue is read from it.
+        folder = config.agencies.services_dir
+        definitions = DefinitionsWatch(folder) if folder is not None else None
         reader = ReaderSettings(name=environment.reader if environment else None)
         services: KioskServices | None = None
         if problem is None:
@@ -169,6 +175,8 @@ class _KioskRun:
             services = KioskServices.out_of_service(config, problem, reader=reader)
             self._watch = watch
         self.services = services
+        if not services.broken:
+            self._definitions = definitions
         self.kiosk = KioskApp.from_services(
             services, font=font, demo=environment is not None, started_at=_process_started()
         )
@@ -220,6 +228,8 @@ class _KioskRun:
         self._every(_watchdog_ms(), lambda: systemd.notify("WATCHDOG=1"))
         if self._watch is not None:
             self._every(CONFIG_POLL_MS, self._poll_config)
+        if self._definitions is not None:
+            self._every(CONFIG_POLL_MS, self._poll_definitions)
         if self._exit_when_ready:
             self._every(round(READY_LIMIT_S * 1000), self._not_ready)  # stopped with this run
         screen = self._app.primaryScreen()
@@ -257,6 +267,26 @@ class _KioskRun:
 
         self.workers.run(look, on_success=seen)
 
+    def _poll_definitions(self) -> None:
+        watch = self._definitions
+        if watch is None or self._reload_pending:
+            return
+
+        def seen(changed: object) -> None:
+            if changed:
+                log.info("service definitions changed: the menu is rebuilt when nobody is served")
+                self._reload_pending = True
+                self._reload_when_free(self.session.view)
+
+        self.workers.run(watch.changed, on_success=seen)
+
+    def _reload_when_free(self, view: SessionView) -> None:
+        """Build the kiosk again (in this process) for its new definitions, once no citizen is
+        served: the attract screen or out of service."""
+        if self._reload_pending and view.state in (SessionState.IDLE, SessionState.OUT_OF_SERVICE):
+            self.restart_reason = "the service definitions changed"
+            self._app.exit(RESTART)
+
     def _maintenance_end(self, what: str) -> None:
         """The technician's "restart" (the kiosk is built again from its configuration, in
         this process) or "exit" to the desktop (`DESKTOP_EXIT_CODE`: systemd leaves it)."""
@@ -267,6 +297,7 @@ class _KioskRun:
             self._app.exit(DESKTOP_EXIT_CODE)
 
     def _on_view(self, view: SessionView) -> None:
+        self._reload_when_free(view)
         if self._ready or view.state is not SessionState.IDLE:
             return
         self._ready = True

@@ -104,6 +104,22 @@ class Dataset:
         services = self._citizens.get(cid, {}).get("services", {})
         return services.get(service)
 
+    def merged(self, other: Dataset) -> Dataset:
+        """This data set with `other`'s citizens and routes added (an agency's or a record
+        service's body in `other` wins)."""
+        citizens = {cid: dict(entry) for cid, entry in self._citizens.items()}
+        for cid, entry in other._citizens.items():
+            mine = citizens.setdefault(cid, {})
+            services = {**mine.get("services", {}), **entry.get("services", {})}
+            mine.update(entry)
+            if services:
+                mine["services"] = services
+        routes = {
+            path: {"service": service, "via": via}
+            for path, (service, via) in {**self.routes, **other.routes}.items()
+        }
+        return Dataset(citizens, routes)
+
     def cids(self) -> list[str]:
         """Every citizen in the data set."""
         return list(self._citizens)

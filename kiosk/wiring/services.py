@@ -122,6 +122,7 @@ class KioskServices:
         service = AgencyService.from_config(
             config, monitor=monitor or MonitorSettings(), metrics=metrics
         )
+        metrics.menu_services.set(len(service.records.offered()))
         try:
             return cls(
                 config,

@@ -20,6 +20,7 @@ import pytest
 
 from adapters.simulator import AgencySimulator
 from kiosk.session.feed import FIRST_LOOK_S
+from tests.e2e.test_record_services import NEW_SERVICE
 from tests.fixtures.agency_sim import sim_config_data, write_toml
 from tests.fixtures.pcsc import VpcdSlots
 from tests.gui.real_kiosk import personal_strings_of
@@ -212,3 +213,30 @@ def test_metrics_count_sessions_and_failed_reads(
     )
     leaked = [s for s in personal_strings_of("demo") if s in written + err]
     assert not leaked, "the kiosk's files or stderr name the citizen"
+
+
+def test_a_definition_dropped_into_the_folder_reaches_the_running_kiosks_menu(
+    agency_sim: AgencySimulator, tmp_path: Path, free_port: int, empty_readers: None
+) -> None:
+    """No restart by hand: the kiosk sees the folder change and builds itself again, in the
+    same process, while nobody is at it (the menu's size is a metric)."""
+    folder = tmp_path / "services"
+    folder.mkdir()
+    data = sim_config_data(agency_sim, tmp_path / "data")
+    data["kiosk"]["key_file"] = str(tmp_path / "cache.key")
+    data["agencies"]["services_dir"] = str(folder)
+    data["metrics"] = {"listen": f"127.0.0.1:{free_port}"}
+    config = write_toml(tmp_path / "kiosk.toml", data)
+    kiosk = Kiosk("--config", str(config))
+    try:
+        wait_metric(free_port, "kiosk_menu_services 17.0")  # the built-in menu
+        (folder / "library_card.toml").write_text(NEW_SERVICE, encoding="utf-8")
+        wait_metric(free_port, "kiosk_menu_services 18.0")
+        assert kiosk.process.poll() is None  # the same process: it built itself again
+        (folder / "library_card.toml").unlink()
+        wait_metric(free_port, "kiosk_menu_services 17.0")
+    finally:
+        code, _out, err = kiosk.stop()
+    assert code == 0, err
+    log_text = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert log_text.count("starting the kiosk again (the service definitions changed)") == 2

@@ -430,3 +430,25 @@ def test_agency_sim_writes_a_config_that_check_and_lookup_use(tmp_path: Path) ->
         sim.terminate()
         sim.communicate(timeout=LIVENESS)
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+@pytest.mark.parametrize("service_id", RECORDS)
+def test_every_record_service_turns_agency_faults_into_results(
+    start_agency_sim: Callable[..., AgencySimulator],
+    service_factory: Callable[..., AgencyService],
+    service_id: str,
+) -> None:
+    sim = start_agency_sim()
+    service = service_factory(sim)
+    family = service_id.partition(".")[0]
+    sim.faults.add(parse_fault(f"{family}=malformed@1"))
+    garbled = service.lookup(service_id, DEMO)
+    assert (garbled.status, garbled.reason) == (AgencyStatus.ERROR, FailureReason.BAD_ANSWER)
+    sim.faults.add(parse_fault(f"{service_id}=status:503"))
+    down = service.lookup(service_id, DEMO)
+    assert down.reason is FailureReason.SERVER_ERROR
+    assert down.status is AgencyStatus.UNAVAILABLE
+    kept = service.records.catalogue.get(service_id)
+    assert kept is not None
+    # Nothing was kept from a failure; a service that may be cached has nothing to show yet.
+    assert down.source is ResultSource.NONE

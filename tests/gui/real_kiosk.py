@@ -181,6 +181,7 @@ def real_kiosk_factory(
         maintenance_pin: str | None = None,
         reader_name: str | None = None,
         expect: SessionState = SessionState.IDLE,
+        agencies: dict[str, Any] | None = None,
     ) -> RealKiosk:
         slot = slots.take()  # the least recently used reader, empty
         data = folder / "data"
@@ -191,7 +192,11 @@ def real_kiosk_factory(
                     "data_dir": str(data),
                     "key_file": str(folder / "cache.key"),
                 },
-                "agencies": {"timeout_s": timeout_s, **simulator.agency_tables()},
+                "agencies": {
+                    "timeout_s": timeout_s,
+                    **simulator.agency_tables(),
+                    **(agencies or {}),
+                },
                 "maintenance": {"pin_file": str(folder / "etc" / "maintenance.pin")},
             }
         )

@@ -167,3 +167,17 @@ def test_a_data_set_with_a_bad_cid_is_refused_without_showing_it() -> None:
         Dataset({"1101700203450": {"moon": {}}})
     with pytest.raises(DatasetError, match="not valid JSON"):
         Dataset.from_json("{")
+
+
+def test_a_data_set_merged_with_another_keeps_both_and_their_routes() -> None:
+    shipped = Dataset.default()
+    extra = Dataset.from_json(
+        '{"routes": {"/ws/x/v1/y": {"service": "x_y"}},'
+        ' "citizens": {"1120100345899": {"services": {"x_y": {"a": 1}}}}}'
+    )
+    merged = shipped.merged(extra)
+    assert merged.service_answer("x_y", "1120100345899") == {"a": 1}
+    assert merged.service_answer("traffic_tickets", "1120100345899") is not None
+    assert merged.answer("nhso", "1120100345899") == shipped.answer("nhso", "1120100345899")
+    assert merged.routes == {"/ws/x/v1/y": ("x_y", "gdx")}
+    assert shipped.service_answer("x_y", "1120100345899") is None  # a new data set
