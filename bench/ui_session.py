@@ -112,6 +112,14 @@ class _Heartbeat:
         ranked = sorted(zip(self.gaps, self.where, strict=True), reverse=True)[:count]
         return [(gap - HEARTBEAT_MS, self.labels[where]) for gap, where in ranked]
 
+    def worst_in(self, label: str) -> float:
+        """The longest stall that ended while the kiosk showed `label`."""
+        if label not in self.labels:
+            return 0.0
+        index = self.labels.index(label)
+        gaps = [gap for gap, where in zip(self.gaps, self.where, strict=True) if where == index]
+        return max(gaps) - HEARTBEAT_MS if gaps else 0.0
+
     def p99(self) -> float:
         """The 99th percentile stall."""
         if len(self.gaps) < 2:
