@@ -27,6 +27,7 @@ from kiosk.logs import configure_logging
 if TYPE_CHECKING:  # the adapters, SQLAlchemy and requests load only when a command needs them
     from adapters.base import AgencyResult, Entitlement
     from kiosk.agencies.check import CheckOutcome
+    from kiosk.config import KioskConfig
     from kiosk.session.agency_info import AgencyInfo
 
 DEFAULT_SIM_PORT = 8780
@@ -104,20 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from kiosk.agencies.service import AgencyService
     from kiosk.session.check_request import CheckRequest
 
-    try:
-        cid = validate_cid(args.cid)
-    except InvalidCidError as exc:
-        raise CliError(f"invalid citizen ID: {exc}", EXIT_USAGE) from None
-    config = load_config(args.config)
-    # The kiosk's own log file gets what goes wrong (no personal data: see kiosk.logs); the
-    # terminal gets the answer and the plain-sentence warnings below.
-    configure_logging(
-        config.kiosk.data_dir,
-        level=config.logging.level,
-        max_bytes=config.logging.max_bytes,
-        backups=config.logging.backups,
-        console_level="ERROR",
-    )
+    cid, config = cid_and_config(args)
     # No connectivity monitor: a one-shot run has no history, so the deadline applies.
     service = AgencyService.from_config(config)
     problem = service.cache_problem()
@@ -145,6 +133,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     if health.audit_failures:
         warn("the audit line could not be written (see the log)")
     return EXIT_OK
+
+
+def cid_and_config(args: argparse.Namespace) -> tuple[str, KioskConfig]:
+    """The validated `args.cid` and the configuration of `args.config`, with the kiosk's own
+    log file set up: it gets what goes wrong (no personal data: see kiosk.logs); the terminal
+    gets the answer and plain-sentence warnings. `CliError` for a malformed CID."""
+    try:
+        cid = validate_cid(args.cid)
+    except InvalidCidError as exc:
+        raise CliError(f"invalid citizen ID: {exc}", EXIT_USAGE) from None
+    config = load_config(args.config)
+    configure_logging(
+        config.kiosk.data_dir,
+        level=config.logging.level,
+        max_bytes=config.logging.max_bytes,
+        backups=config.logging.backups,
+        console_level="ERROR",
+    )
+    return cid, config
 
 
 def cli_actor() -> str:

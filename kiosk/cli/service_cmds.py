@@ -15,10 +15,9 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from cardreader.cid import InvalidCidError, mask_cid, validate_cid
+from cardreader.cid import mask_cid
 from kiosk.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from kiosk.config import load_config
-from kiosk.logs import configure_logging
 
 if TYPE_CHECKING:
     from adapters.services.record import LookupResult, RecordItem
@@ -139,21 +138,10 @@ def _agency_names(config: KioskConfig) -> dict[str, tuple[str, str]]:
 def cmd_lookup(args: argparse.Namespace) -> int:
     """Validate the CID, ask the service (the cache answers if it fails and may), print."""
     from kiosk.agencies.service import AgencyService
-    from kiosk.cli.agency_cmds import cli_actor, warn
+    from kiosk.cli.agency_cmds import cid_and_config, cli_actor, warn
     from kiosk.records.desk import ServiceNotReadyError
 
-    try:
-        cid = validate_cid(args.cid)
-    except InvalidCidError as exc:
-        raise CliError(f"invalid citizen ID: {exc}", EXIT_USAGE) from None
-    config = load_config(args.config)
-    configure_logging(
-        config.kiosk.data_dir,
-        level=config.logging.level,
-        max_bytes=config.logging.max_bytes,
-        backups=config.logging.backups,
-        console_level="ERROR",
-    )
+    cid, config = cid_and_config(args)
     service = AgencyService.from_config(config)
     problem = service.cache_problem()
     try:

@@ -4,14 +4,13 @@ from a copy, the hotline, and QR codes to the agency's public page and `tel:` ho
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.session.view import SessionView, Tile, TileState
 from ui.controls import TextLabel, set_tone
-from ui.qr import qr_image, qr_targets
-from ui.screens.base import Look, Screen, ScrollPage, panel
+from ui.qr import qr_targets
+from ui.screens.base import Look, Screen, ScrollPage
+from ui.screens.parts import QrPainter, add_qr, empty_row, values_panel
 from ui.screens.results import tone_colour
 from ui.status_icons import StatusIcon
 from ui.words.strings import Words
@@ -30,10 +29,10 @@ class DetailScreen(Screen):
         self.none = TextLabel("body")
         self.hotline = TextLabel("title")
         self.entitlement_panels: list[QFrame] = []
-        self.qr_codes: list[tuple[QLabel, TextLabel]] = []
+        self.qr_codes: list[QLabel] = []
         self._look: Look | None = None
         self._shown: tuple[int, str, str] | None = None  # (token, agency, language) on screen
-        self._qr_cache: dict[tuple[str, int], QPixmap] = {}
+        self._qr = QrPainter()
 
         content = QWidget()
         self._content = QVBoxLayout(content)
@@ -116,26 +115,7 @@ class DetailScreen(Screen):
 
     def _add_entitlement(self, heading: str, lines: list[tuple[str, str]]) -> None:
         assert self._look is not None
-        m = self._look.metrics
-        frame = panel()
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(m.gap, m.gap, m.gap, m.gap)
-        grid.setHorizontalSpacing(m.gap)
-        grid.setVerticalSpacing(m.unit)
-        head = TextLabel("strong")
-        head.set_text(heading)
-        grid.addWidget(head, 0, 0, 1, 2)
-        for row, (label, value) in enumerate(lines, start=1):
-            value_label = TextLabel("body")
-            value_label.set_text(value)
-            if label:
-                key_label = TextLabel("small")
-                key_label.set_text(label)
-                grid.addWidget(key_label, row, 0, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value_label, row, 1)
-            else:
-                grid.addWidget(value_label, row, 0, 1, 2)
-        grid.setColumnStretch(1, 1)
+        frame = values_panel(self._look, heading, [(label, value, "") for label, value in lines])
         self._entitlements.addWidget(frame)
         self.entitlement_panels.append(frame)
 
@@ -143,31 +123,12 @@ class DetailScreen(Screen):
         assert self._look is not None
         side = self._look.metrics.px(220)
         for kind, payload in qr_targets(tile.agency):
-            box = QVBoxLayout()
-            image = QLabel()
-            image.setPixmap(self._qr_pixmap(payload, side))
-            image.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            caption = TextLabel("small", align=Qt.AlignmentFlag.AlignHCenter)
-            caption.set_text(
+            caption = (
                 words("qr_web") if kind == "web" else words("qr_tel", hotline=tile.agency.hotline)
             )
-            caption.setMaximumWidth(side * 2)
-            box.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
-            box.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
-            holder = QWidget()
-            holder.setLayout(box)
-            self._qr_row.addWidget(holder)
-            self.qr_codes.append((image, caption))
+            image = add_qr(self._qr_row, self._qr.pixmap(payload, side), caption, side)
+            self.qr_codes.append(image)
         self._qr_row.addStretch(1)
-
-    def _qr_pixmap(self, payload: str, side: int) -> QPixmap:
-        """The QR code of an agency's public page or hotline. Drawing one costs ~8 ms on the
-        GUI thread, so they are kept: they name an agency, never a citizen."""
-        key = (payload, side)
-        if key not in self._qr_cache:
-            # Dark modules on white whatever the mode: phone cameras want that.
-            self._qr_cache[key] = QPixmap.fromImage(qr_image(payload, side, "#000000", "#FFFFFF"))
-        return self._qr_cache[key]
 
     def clear(self) -> None:
         """Drop the answer, its panels and the QR images shown."""
@@ -178,11 +139,7 @@ class DetailScreen(Screen):
             self._entitlements.removeWidget(frame)
             shiboken6.delete(frame)  # now, not later: the panels hold the citizen's answers
         self.entitlement_panels = []
-        for image, _caption in self.qr_codes:
+        for image in self.qr_codes:
             image.clear()
         self.qr_codes = []
-        while self._qr_row.count():
-            item = self._qr_row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                shiboken6.delete(widget)
+        empty_row(self._qr_row)

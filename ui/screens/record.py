@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from adapters.base import AgencyStatus, ResultSource
 from adapters.services.record import Record, RecordItem
@@ -17,8 +16,9 @@ from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.records import RecordView
 from kiosk.session.view import SessionView
 from ui.controls import KioskButton, TextLabel, set_tone
-from ui.qr import qr_image, qr_targets
+from ui.qr import qr_targets
 from ui.screens.base import Look, Screen, ScrollPage, panel
+from ui.screens.parts import Line, QrPainter, add_qr, empty_row, values_panel
 from ui.screens.results import tone_colour
 from ui.status_icons import StatusIcon
 from ui.words.strings import Words
@@ -64,7 +64,7 @@ class RecordScreen(Screen):
         self._view: RecordView | None = None
         self._words: Words | None = None
         self._shown: tuple[object, ...] | None = None
-        self._qr_cache: dict[tuple[str, int], QPixmap] = {}
+        self._qr = QrPainter()
         self._build()
         self._set_pager(0, 0)
 
@@ -265,7 +265,7 @@ class RecordScreen(Screen):
         self.note.setVisible(bool(note))
 
     @staticmethod
-    def _line(item: RecordItem, words: Words) -> tuple[str, str, str]:
+    def _line(item: RecordItem, words: Words) -> Line:
         """(label, value, tone): a status keeps its service's colour (good, warn, bad)."""
         tone = _TONES[item.tone].value if item.type == "status" and item.tone != "neutral" else ""
         return record_label(item, words.language), record_value(item, words), tone
@@ -279,34 +279,9 @@ class RecordScreen(Screen):
         if not show:
             self.page_label.clear()
 
-    def _add_panel(self, heading: str, lines: list[tuple[str, str, str]]) -> None:
+    def _add_panel(self, heading: str, lines: list[Line]) -> None:
         assert self._look is not None
-        m = self._look.metrics
-        frame = panel()
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(m.gap, m.gap, m.gap, m.gap)
-        grid.setHorizontalSpacing(m.gap)
-        grid.setVerticalSpacing(m.unit)
-        row = 0
-        if heading:
-            head = TextLabel("strong")
-            head.set_text(heading)
-            grid.addWidget(head, 0, 0, 1, 2)
-            row = 1
-        for label, value, tone in lines:
-            value_label = TextLabel("body")
-            value_label.set_text(value)
-            if tone:
-                set_tone(value_label, tone)
-            if label:
-                key_label = TextLabel("small")
-                key_label.set_text(label)
-                grid.addWidget(key_label, row, 0, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value_label, row, 1)
-            else:
-                grid.addWidget(value_label, row, 0, 1, 2)
-            row += 1
-        grid.setColumnStretch(1, 1)
+        frame = values_panel(self._look, heading, lines)
         self._panels.addWidget(frame)
         self.panels.append(frame)
 
@@ -323,7 +298,7 @@ class RecordScreen(Screen):
         head = TextLabel("title", align=centre)
         head.set_text(amount)
         image = QLabel()
-        image.setPixmap(self._qr_pixmap(payload, m.px(340)))
+        image.setPixmap(self._qr.pixmap(payload, m.px(340), keep=False))  # a bill's references
         image.setAlignment(centre)
         words = TextLabel("body", align=centre)
         words.set_text(caption)
@@ -334,28 +309,8 @@ class RecordScreen(Screen):
         self.qr_codes.append(image)
 
     def _add_qr(self, payload: str, caption_text: str, side: int) -> None:
-        box = QVBoxLayout()
-        image = QLabel()
-        image.setPixmap(self._qr_pixmap(payload, side))
-        image.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        caption = TextLabel("small", align=Qt.AlignmentFlag.AlignHCenter)
-        caption.set_text(caption_text)
-        caption.setMaximumWidth(max(side * 2, 1))
-        box.addWidget(image, 0, Qt.AlignmentFlag.AlignHCenter)
-        box.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
-        holder = QWidget()
-        holder.setLayout(box)
-        self._qr_row.addWidget(holder)
+        image = add_qr(self._qr_row, self._qr.pixmap(payload, side), caption_text, side)
         self.qr_codes.append(image)
-
-    def _qr_pixmap(self, payload: str, side: int) -> QPixmap:
-        """Agencies' pages and hand-off links are kept (they name no citizen); a payment's QR
-        carries the bill's references, so it is drawn each time and never kept."""
-        image = QPixmap.fromImage(qr_image(payload, side, "#000000", "#FFFFFF"))
-        if payload.startswith("000201"):
-            return image
-        key = (payload, side)
-        return self._qr_cache.setdefault(key, image)
 
     def _drop_drawn(self) -> None:
         for image in self.qr_codes:  # first: a payment's code sits in a panel deleted below
@@ -365,11 +320,7 @@ class RecordScreen(Screen):
             self._panels.removeWidget(frame)
             shiboken6.delete(frame)  # now: the panels hold the citizen's record
         self.panels = []
-        while self._qr_row.count():
-            item = self._qr_row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                shiboken6.delete(widget)
+        empty_row(self._qr_row)
 
     def clear(self) -> None:
         """Drop the record, its panels and its QR codes."""
