@@ -81,7 +81,7 @@ class _SimCitizenCard:
 
 def _records_config(url: str, folder: Path) -> dict[str, Any]:
     """`bench.ui_session`'s configuration, plus NHSO's record services."""
-    from adapters.simulator.server import NHSO_RECORDS_TOKEN
+    from adapters.simulator.records import NHSO_RECORDS_TOKEN
 
     config = _config(url, folder)
     config["agencies"]["nhso_records"] = {"base_url": url, "bearer_token": NHSO_RECORDS_TOKEN}

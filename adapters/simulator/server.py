@@ -46,6 +46,7 @@ from adapters.simulator.nhso import (
     ucws_answer,
     ucws_request,
 )
+from adapters.simulator.records import NHSO_RECORDS_TOKEN, SERVICE_ROUTES, record_answer
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,6 @@ log = logging.getLogger(__name__)
 # adapters.simulator.nhso, re-exported here.
 __all__ = ["NHSO_BEARER_TOKEN", "NHSO_REFRESH_TOKEN", "AgencySimulator", "NhsoVariant"]
 GDX_CONSUMER_KEY = "sim-consumer-key"
-NHSO_RECORDS_TOKEN = "sim-nhso-records-token"  # noqa: S105 - a fixed test credential
 GDX_CONSUMER_SECRET = "sim-consumer-secret"  # noqa: S105 - a fixed test credential
 GDX_AGENT_ID = "sim-kiosk"
 TOKEN_LIFETIME_S = 3600.0  # NHSO: from issue; GDX: idle
@@ -95,28 +95,6 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/ws/cgd/v1/benefits"): Route("cgd", _targets("cgd", "gdx"), "cgd"),
     ("GET", "/ws/doae/v1/farmer"): Route("farmer", _targets("farmer", "gdx"), "farmer"),
 }
-
-
-# Record services (docs/agency-api.md, "Record services"): path -> (service id, how it is asked).
-SERVICE_ROUTES: dict[str, tuple[str, str]] = {
-    "/ws/dopa/linkage/v1/personal": ("dopa_civil_record", "gdx"),
-    "/ws/sso/v1/old-age-savings": ("sso_old_age_savings", "gdx"),
-    "/nhso/records/v1/disability": ("nhso_disability", "https"),
-    "/nhso/records/v1/disability-equipment": ("nhso_disability_equipment", "https"),
-    "/nhso/records/v1/rehabilitation": ("nhso_rehabilitation", "https"),
-    "/ws/dla/v1/disability-allowance": ("dla_disability_allowance", "gdx"),
-    "/ws/moph/v1/health-checkup": ("moph_health_checkup", "gdx"),
-    "/ws/rama/v1/appointments": ("hospital_appointments.ramathibodi", "gdx"),
-    "/ws/rajavithi/v1/appointments": ("hospital_appointments.rajavithi", "gdx"),
-    "/ws/rtp/v1/traffic-tickets": ("traffic_tickets", "gdx"),
-    "/ws/oag/v1/complaints": ("oag_complaints", "gdx"),
-    "/ws/mwa/v1/water-account": ("water_account.mwa", "gdx"),
-    "/ws/pwa/v1/water-account": ("water_account.pwa", "gdx"),
-    "/ws/ksp/v1/teacher-license": ("teachers_license", "gdx"),
-    "/ws/slf/v1/loan": ("student_loan", "gdx"),
-}
-# Services reached through DOPA's linkage: OfficeID, ServiceID and Version must come along.
-LINKAGE_PATHS = frozenset({"/ws/dopa/linkage/v1/personal"})
 
 
 def service_route(path: str, extra: dict[str, tuple[str, str]]) -> Route | None:
@@ -425,28 +403,14 @@ class _Handler(BaseHTTPRequestHandler):
     def _service(self, route: Route, token: str) -> None:
         sim = self.server.sim
         if route.via == "https":
-            cid = self.query.get("pid", "")
             allowed = token == NHSO_RECORDS_TOKEN
         else:
-            cid = self.query.get("CitizenID", "")
             key_ok = self.headers.get("Consumer-Key") == GDX_CONSUMER_KEY
             allowed = key_ok and bool(token) and sim.tokens.gdx_use(token)
-        if not allowed:
-            self._json(401, {"error": "unauthorized"})
-            return
         path = urlsplit(self.path).path
-        linkage = ("OfficeID", "ServiceID", "Version")
-        if path in LINKAGE_PATHS and not all(self.query.get(name) for name in linkage):
-            self._json(500, {"Message": "Linkage identifiers are missing", "Code": "90001"})
-            return
-        if not cid:
-            self._json(400, {"error": "citizen_id_required"})
-            return
-        body = sim.dataset.service_answer(route.service or "", cid)
-        if body is None:
-            self._json(404, {"error": "not_found"})
-            return
-        self._json(200, body)
+        service = route.service or ""
+        answer = record_answer(sim.dataset, service, route.via, path, self.query, allowed=allowed)
+        self._json(*answer)
 
     # --- control ---------------------------------------------------------------------------------
 

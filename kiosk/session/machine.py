@@ -33,7 +33,6 @@ from dataclasses import replace
 from datetime import date
 
 from adapters.base import AgencyResult
-from cardreader.cid import mask_cid
 from cardreader.types import CardData
 from kiosk.session.check_request import CardRecord, CheckRequest
 from kiosk.session.commands import (
@@ -43,11 +42,9 @@ from kiosk.session.commands import (
     EndReason,
     EndSession,
     MaintenanceEnd,
-    PrintRecord,
     PrintSlip,
     SessionCommand,
     StartCheck,
-    StartLookup,
     StartRead,
     StartTimer,
     StopTimer,
@@ -99,7 +96,6 @@ from kiosk.session.view import (
     SessionState,
     SessionView,
     Tile,
-    age_on,
     tile_state,
 )
 
@@ -305,24 +301,16 @@ class Session:
     ) -> None:
         if self._state not in _ASKED_STATES:
             return
-        match event:
-            case RecordAnswered(token, result):
-                if token == self._token:
-                    self._records.answered(result)
-                return  # an answer is not a touch
-            case RecordOpened(service):
-                self._detail = None
-                if self._records.open(service):
-                    assert self._cid is not None  # the asked states hold the identity
-                    out.append(StartLookup(self._token, service, self._cid, self._opt_out))
-            case RecordRevealed():
-                self._records.reveal()
-            case RecordClosed():
-                self._records.close()
-            case RecordPrintRequested():
-                printable = self._records.printable()
-                if printable is not None:
-                    out.append(PrintRecord(self._token, printable))
+        if isinstance(event, RecordAnswered):
+            if event.token == self._token:
+                self._records.answered(event.result)
+            return  # an answer is not a touch
+        if isinstance(event, RecordOpened):
+            self._detail = None  # one page at a time: the record replaces a detail
+        assert self._cid is not None  # the asked states hold the identity
+        command = self._records.touched(event, self._token, self._cid, opt_out=self._opt_out)
+        if command is not None:
+            out.append(command)
         self._touched(out)
 
     # --- the card -----------------------------------------------------------------------------
@@ -601,13 +589,4 @@ class Session:
         self._warning_until = None
 
     def _holder(self) -> Holder | None:
-        if self._card is None:
-            return None
-        card = self._card
-        return Holder(
-            name_th=card.name_th,
-            name_en=card.name_en,
-            age=age_on(self._today(), card.birth_date, card.birth_year),
-            cid_masked=mask_cid(card.cid),
-            photo=self._photo,
-        )
+        return Holder.of(self._card, self._photo, self._today()) if self._card else None

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from adapters.base import AgencyStatus
 from adapters.services.definition import ServiceDefinition
 from adapters.services.record import LookupResult
+from kiosk.session.commands import PrintRecord, StartLookup
+from kiosk.session.events import RecordClosed, RecordOpened, RecordPrintRequested, RecordRevealed
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,29 @@ class SessionRecords:
     def close(self) -> None:
         """Back to the results."""
         self._open = None
+
+    def touched(
+        self,
+        event: RecordOpened | RecordRevealed | RecordClosed | RecordPrintRequested,
+        token: int,
+        cid: str,
+        *,
+        opt_out: bool,
+    ) -> StartLookup | PrintRecord | None:
+        """Apply a touch of session `token` (the citizen `cid`); the command it asks for."""
+        match event:
+            case RecordOpened(service):
+                if self.open(service):
+                    return StartLookup(token, service, cid, opt_out)
+            case RecordRevealed():
+                self.reveal()
+            case RecordClosed():
+                self.close()
+            case RecordPrintRequested():
+                printable = self.printable()
+                if printable is not None:
+                    return PrintRecord(token, printable)
+        return None
 
     def printable(self) -> str | None:
         """The id of the open record when it can be printed, else None."""

@@ -12,7 +12,8 @@ from enum import StrEnum
 
 from adapters.base import AgencyResult, AgencyStatus, Entitlement, ResultSource
 from adapters.services.definition import ServiceDefinition
-from cardreader.types import PersonName
+from cardreader.cid import mask_cid
+from cardreader.types import CardData, PersonName
 from kiosk.session.agency_info import AgencyInfo
 from kiosk.session.commands import EndReason
 from kiosk.session.records import RecordView
@@ -84,6 +85,17 @@ class Holder:
 
     def __repr__(self) -> str:
         return f"Holder(<redacted: {', '.join(f.name for f in fields(self))}>)"
+
+    @classmethod
+    def of(cls, card: CardData, photo: bytes | None, today: date) -> Holder:
+        """The holder of `card` as the screens may show them, on `today`."""
+        return cls(
+            name_th=card.name_th,
+            name_en=card.name_en,
+            age=age_on(today, card.birth_date, card.birth_year),
+            cid_masked=mask_cid(card.cid),
+            photo=photo,
+        )
 
     def name(self, language: str) -> str:
         """The full name in `language`, falling back to the other when the card left it empty."""

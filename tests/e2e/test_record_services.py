@@ -21,7 +21,7 @@ import pytest
 from adapters.base import AgencyStatus, FailureReason, ResultSource
 from adapters.services.catalogue import builtin_definitions
 from adapters.simulator import AgencySimulator, Dataset, parse_fault
-from adapters.simulator.server import SERVICE_ROUTES
+from adapters.simulator.records import SERVICE_ROUTES
 from kiosk.agencies.service import AgencyService
 from kiosk.config import validate_config
 from kiosk.records.desk import ServiceNotReadyError
